@@ -1,0 +1,110 @@
+//! What every check produces: a diagnostic with a code, a severity, a byte range,
+//! a message, optional related locations and an optional fix made of text edits.
+//! The shells translate these; they never create their own.
+
+use crate::syntax::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "hint" => Severity::Hint,
+            "info" => Severity::Info,
+            "warning" => Severity::Warning,
+            "error" => Severity::Error,
+            _ => return None,
+        })
+    }
+}
+
+/// One replacement of a byte range of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub span: Span,
+    pub new_text: String,
+}
+
+/// A fix is data: a title and the edits that carry it out. `safe` fixes are the
+/// ones `check --fix` and `source.fixAll` apply without asking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<TextEdit>,
+    pub safe: bool,
+}
+
+impl Fix {
+    pub fn replace(title: impl Into<String>, span: Span, new_text: impl Into<String>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: vec![TextEdit {
+                span,
+                new_text: new_text.into(),
+            }],
+            safe: true,
+        }
+    }
+}
+
+/// Another location that explains a diagnostic (the first occurrence of a
+/// duplicate, the other side of a contradiction). `path` is `None` for the same file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub path: Option<std::path::PathBuf>,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub span: Span,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the rule's default severity.
+    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+        let severity = crate::rules::rule(code)
+            .map(|r| r.severity)
+            .unwrap_or(Severity::Error);
+        Diagnostic {
+            code,
+            severity,
+            span,
+            message: message.into(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            path: None,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}

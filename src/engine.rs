@@ -1,0 +1,134 @@
+//! The one entry point every shell calls: text in, diagnostics out.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::rules;
+use crate::syntax::{self, LineIndex, Span, Syntax};
+
+/// A checked document: its text (lossily decoded if it was not UTF-8), the line
+/// index for positions, and its diagnostics ordered by position.
+#[derive(Debug)]
+pub struct Checked {
+    pub text: String,
+    pub lines: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Check a file's bytes. Input that is not UTF-8 is `TRF001`, never an error.
+pub fn check_bytes(bytes: &[u8], path: &Path, config: &Config) -> Checked {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => check_text(text, Syntax::from_path(path), config),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let lines = LineIndex::new(&text);
+            let bad = bytes[at];
+            let d = Diagnostic::new(
+                "TRF001",
+                Span::new(at, at + 1),
+                format!("the file is not UTF-8 text (byte 0x{bad:02X} at offset {at}); save it as UTF-8"),
+            );
+            Checked {
+                text,
+                lines,
+                diagnostics: vec![d],
+            }
+        }
+    }
+}
+
+/// Check one document's text.
+pub fn check_text(text: &str, syntax: Syntax, config: &Config) -> Checked {
+    let parsed = syntax::parse(text, syntax);
+    let lines = LineIndex::new(text);
+    let mut diagnostics = parsed.diagnostics.clone();
+    diagnostics.extend(rules::schema::check(&parsed, text, config.schema()));
+    // Configured severities; `off` removes the rule.
+    diagnostics.retain_mut(|d| match config.severity(d.code, d.severity) {
+        Some(s) => {
+            d.severity = s;
+            true
+        }
+        None => false,
+    });
+    let mut diagnostics =
+        rules::suppress::apply(diagnostics, text, &parsed.comments, &lines, config);
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
+    Checked {
+        text: text.to_string(),
+        lines,
+        diagnostics,
+    }
+}
+
+/// Apply every safe fix, re-checking until nothing more applies (fixes of
+/// overlapping ranges wait for the next round). `None` when nothing changed or the
+/// file is not UTF-8. Text outside the edited ranges is kept byte for byte.
+pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
+    let syntax = Syntax::from_path(path);
+    let mut current = text.to_string();
+    for _ in 0..10 {
+        let checked = check_text(&current, syntax, config);
+        let mut edits: Vec<&crate::diagnostic::TextEdit> = checked
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.safe)
+            .flat_map(|f| &f.edits)
+            .collect();
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        let mut next = String::with_capacity(current.len());
+        let mut at = 0;
+        let mut applied = 0;
+        for e in edits {
+            if e.span.start < at || e.span.end > current.len() {
+                continue;
+            }
+            if !current.is_char_boundary(e.span.start) || !current.is_char_boundary(e.span.end) {
+                continue;
+            }
+            next.push_str(&current[at..e.span.start]);
+            next.push_str(&e.new_text);
+            at = e.span.end;
+            applied += 1;
+        }
+        next.push_str(&current[at..]);
+        if applied == 0 || next == current {
+            break;
+        }
+        current = next;
+    }
+    (current != text).then_some(current)
+}
+
+/// Replace a file's content through a temporary file in the same folder and a
+/// rename, so that a crash never leaves half a record.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("record");
+    let tmp = dir.join(format!(".{name}.trls-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,12 @@
+//! trls: the Trial Record Language Server's engine. Data flows one way:
+//! text → [`syntax`] tree with spans → [`schema`] validation and [`rules`] →
+//! [`diagnostic::Diagnostic`]s with fixes. The command line and the language server
+//! are thin shells over [`engine`].
+
+pub mod config;
+pub mod diagnostic;
+pub mod engine;
+pub mod rules;
+pub mod schema;
+pub mod syntax;
+pub mod workspace;

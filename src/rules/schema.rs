@@ -1,0 +1,607 @@
+//! TRF010–TRF015: the JSON Schema's verdict, mapped from instance paths to the ranges
+//! `rules.md` names, in words a curator understands, one finding per problem.
+//!
+//! Scalars are judged by their source text (format.md): where the schema expects a
+//! string and finds an unquoted number or boolean (`start: 2024`, `pmid: 35927231`),
+//! the value is re-read as its text and validated again.
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, ValidationError};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::schema::{normalize, Schema};
+use crate::syntax::{Node, NodeKind, Parsed, ScalarKind, Span};
+
+pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
+    let empty = Node {
+        kind: NodeKind::Map(Vec::new()),
+        span: Span::empty(if text.starts_with('\u{feff}') { 3 } else { 0 }),
+    };
+    let root = parsed.root.as_ref().unwrap_or(&empty);
+    if let Some(d) = unsupported_version(root) {
+        return vec![d];
+    }
+    let mut instance = root.to_json();
+    let mut errors: Vec<ValidationError<'static>>;
+    let mut rounds = 0;
+    loop {
+        errors = schema
+            .validator()
+            .iter_errors(&instance)
+            .map(|e| e.to_owned())
+            .collect();
+        rounds += 1;
+        let mut patched = false;
+        for e in &errors {
+            if let ValidationErrorKind::Type { kind } = e.kind() {
+                if expects(kind, JsonType::String) {
+                    let path = e.instance_path().as_str();
+                    if let Some((node, _)) = root.pointer(path) {
+                        if let Some(s) = node.as_scalar() {
+                            if !s.quoted && s.kind != ScalarKind::Null {
+                                if let Some(slot) = instance.pointer_mut(path) {
+                                    *slot = Value::String(s.text.clone());
+                                    patched = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !patched || rounds >= 3 {
+            break;
+        }
+    }
+    let mut mapper = Mapper {
+        root,
+        text,
+        schema,
+        parsed,
+        out: Vec::new(),
+        missing: Vec::new(),
+    };
+    for e in &errors {
+        mapper.map(e);
+    }
+    mapper.finish()
+}
+
+/// `trf` other than 1: nothing else in the file can be judged against TRF 1.
+fn unsupported_version(root: &Node) -> Option<Diagnostic> {
+    let node = root.get("trf")?;
+    let s = node.as_scalar()?;
+    match s.kind {
+        ScalarKind::Int(1) => None,
+        ScalarKind::Int(_) | ScalarKind::Float(_) => Some(Diagnostic::new(
+            "TRF015",
+            node.span,
+            format!(
+                "`trf: {}` is not a supported format version; this trls reads `trf: 1`",
+                s.text
+            ),
+        )),
+        _ => None,
+    }
+}
+
+fn expects(kind: &TypeKind, t: JsonType) -> bool {
+    match kind {
+        TypeKind::Single(k) => *k == t,
+        TypeKind::Multiple(set) => set.contains(t),
+    }
+}
+
+struct Mapper<'a> {
+    root: &'a Node,
+    text: &'a str,
+    schema: &'a Schema,
+    parsed: &'a Parsed,
+    out: Vec<Diagnostic>,
+    /// Missing keys per mapping (instance path), in the schema's order.
+    missing: Vec<(String, Vec<String>)>,
+}
+
+impl Mapper<'_> {
+    fn map(&mut self, e: &ValidationError<'_>) {
+        let path = e.instance_path().as_str().to_string();
+        let schema_path = e.schema_path().as_str().to_string();
+        let Some((node, key)) = self.root.pointer(&path) else {
+            return;
+        };
+        let sub = parent_pointer(&schema_path);
+        let judged_elsewhere = self.annotation(sub, "x-trls-judged-by").is_some();
+        match e.kind() {
+            ValidationErrorKind::Required { property } => {
+                if let Some(p) = property.as_str() {
+                    self.add_missing(&path, p);
+                }
+            }
+            ValidationErrorKind::AnyOf { context } if self.is_alternative_required(sub) => {
+                let keys = self.alternative_keys(sub);
+                if !keys.iter().any(|k| node.get(k).is_some()) {
+                    let list = keys
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    if let Some(span) = self.missing_anchor(&path, node) {
+                        self.push(Diagnostic::new(
+                            "TRF010",
+                            span,
+                            format!("needs at least one of {list}"),
+                        ));
+                    }
+                }
+                let _ = context;
+            }
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
+                // The branch that came closest speaks for the value.
+                if let Some(best) = context.iter().min_by_key(|c| c.len()) {
+                    for inner in best {
+                        self.map(inner);
+                    }
+                }
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for k in unexpected {
+                    self.unknown_key(node, sub, k);
+                }
+            }
+            ValidationErrorKind::Type { kind } => {
+                let d = self.wrong_type(node, key, kind, sub);
+                self.push(d);
+            }
+            ValidationErrorKind::Enum { .. } => {
+                let d = self.unknown_term(node, sub);
+                self.push(d);
+            }
+            ValidationErrorKind::Constant { expected_value } => {
+                let code = if path == "/trf" { "TRF015" } else { "TRF014" };
+                let msg = if code == "TRF015" {
+                    format!(
+                        "`{}` is not a supported format version; this trls reads `trf: 1`",
+                        source(self.text, node)
+                    )
+                } else {
+                    format!("expected `{expected_value}`")
+                };
+                self.push(Diagnostic::new(code, node.span, msg));
+            }
+            _ if judged_elsewhere => {}
+            kind => {
+                if let Some(msg) = self.constraint_message(kind, node, sub) {
+                    self.push(Diagnostic::new("TRF014", node.span, msg));
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        if !self
+            .out
+            .iter()
+            .any(|o| o.code == d.code && o.span == d.span && o.message == d.message)
+        {
+            self.out.push(d);
+        }
+    }
+
+    fn add_missing(&mut self, path: &str, key: &str) {
+        match self.missing.iter_mut().find(|(p, _)| p == path) {
+            Some((_, keys)) => {
+                if !keys.iter().any(|k| k == key) {
+                    keys.push(key.to_string());
+                }
+            }
+            None => self.missing.push((path.to_string(), vec![key.to_string()])),
+        }
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        for (path, keys) in std::mem::take(&mut self.missing) {
+            let Some((node, _)) = self.root.pointer(&path) else {
+                continue;
+            };
+            // A mapping the parser could not read completely may hold the key.
+            if self.parsed.is_damaged(node.span) && !self.parsed.damaged.is_empty() {
+                continue;
+            }
+            let Some(span) = self.missing_anchor(&path, node) else {
+                continue;
+            };
+            let list = keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let s = if keys.len() == 1 { "" } else { "s" };
+            self.push(Diagnostic::new(
+                "TRF010",
+                span,
+                format!("missing required key{s} {list}"),
+            ));
+        }
+        self.out.sort_by_key(|d| (d.span.start, d.code));
+        self.out
+    }
+
+    /// The key of the mapping that lacks it; a list item's first key (or the item);
+    /// at top level the first key of the document.
+    fn missing_anchor(&self, path: &str, node: &Node) -> Option<Span> {
+        let first_key = node.as_map().and_then(|m| m.first()).map(|e| e.key.span);
+        if path.is_empty() {
+            return Some(first_key.unwrap_or(node.span));
+        }
+        let last = path.rsplit('/').next().unwrap_or("");
+        if last.parse::<usize>().is_ok() {
+            return Some(first_key.unwrap_or(node.span));
+        }
+        self.root
+            .pointer(path)
+            .and_then(|(_, key)| key.map(|k| k.span))
+    }
+
+    /// Walk from a subschema up through applicators that stay at the same instance
+    /// (`if`/`then`/`else`, `allOf`/`anyOf`/`oneOf` branches) looking for a keyword.
+    fn annotation(&self, pointer: &str, name: &str) -> Option<&Value> {
+        let mut p = pointer.to_string();
+        loop {
+            if let Some(v) = resolve(self.schema, &p).and_then(|s| s.get(name)) {
+                return Some(v);
+            }
+            let last = p.rsplit('/').next().unwrap_or("").to_string();
+            let parent = parent_pointer(&p).to_string();
+            let grand = parent.rsplit('/').next().unwrap_or("");
+            let applicator = matches!(last.as_str(), "then" | "else" | "if")
+                || (last.parse::<usize>().is_ok() && matches!(grand, "allOf" | "anyOf" | "oneOf"));
+            if !applicator || p.is_empty() {
+                return None;
+            }
+            p = if last.parse::<usize>().is_ok() {
+                parent_pointer(&parent).to_string()
+            } else {
+                parent
+            };
+        }
+    }
+
+    fn is_alternative_required(&self, sub: &str) -> bool {
+        let Some(Value::Array(branches)) = resolve(self.schema, sub).and_then(|s| s.get("anyOf"))
+        else {
+            return false;
+        };
+        branches.iter().all(|b| {
+            b.as_object()
+                .is_some_and(|o| o.len() == 1 && o.contains_key("required"))
+        })
+    }
+
+    fn alternative_keys(&self, sub: &str) -> Vec<String> {
+        let Some(Value::Array(branches)) = resolve(self.schema, sub).and_then(|s| s.get("anyOf"))
+        else {
+            return Vec::new();
+        };
+        branches
+            .iter()
+            .filter_map(|b| b.get("required")?.as_array())
+            .flatten()
+            .filter_map(|k| k.as_str().map(String::from))
+            .collect()
+    }
+
+    fn unknown_key(&mut self, map: &Node, sub: &str, key: &str) {
+        let Some(entry) = map.entry(key) else {
+            return;
+        };
+        let present: Vec<&str> = map
+            .as_map()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| e.key_text())
+            .collect();
+        let known: Vec<String> = resolve(self.schema, sub)
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        let suggestion = nearest(
+            key,
+            known
+                .iter()
+                .map(String::as_str)
+                .filter(|k| !present.contains(k)),
+        );
+        let d = match suggestion {
+            Some(s) => Diagnostic::new(
+                "TRF011",
+                entry.key.span,
+                format!("unknown key `{key}`; did you mean `{s}`?"),
+            )
+            .with_fix(Some(Fix {
+                title: format!("rename to `{s}`"),
+                edits: vec![replace_keeping_quotes(self.text, &entry.key, s)],
+                safe: true,
+            })),
+            None => {
+                let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+                let hint = if list.len() <= 12 {
+                    format!("; expected one of {}", list.join(", "))
+                } else {
+                    String::new()
+                };
+                Diagnostic::new(
+                    "TRF011",
+                    entry.key.span,
+                    format!("unknown key `{key}`{hint}"),
+                )
+            }
+        };
+        self.push(d);
+    }
+
+    fn wrong_type(
+        &self,
+        node: &Node,
+        key: Option<&Node>,
+        kind: &TypeKind,
+        sub: &str,
+    ) -> Diagnostic {
+        let expected = self
+            .annotation(sub, "x-trls-expected")
+            .and_then(Value::as_str)
+            .map(String::from)
+            .unwrap_or_else(|| type_names(kind));
+        let found = describe(self.text, node);
+        let what = key
+            .and_then(|k| k.as_scalar())
+            .map(|k| format!("`{}`: ", k.text))
+            .unwrap_or_default();
+        // YAML 1.1 booleans are text in YAML 1.2: say so and offer the real one.
+        if expects(kind, JsonType::Boolean) {
+            if let Some(s) = node.as_scalar() {
+                let b = match s.text.to_ascii_lowercase().as_str() {
+                    "yes" | "y" | "on" => Some("true"),
+                    "no" | "n" | "off" => Some("false"),
+                    _ => None,
+                };
+                if let Some(b) = b {
+                    return Diagnostic::new(
+                        "TRF012",
+                        node.span,
+                        format!(
+                            "{what}`{}` is text in YAML 1.2, not a boolean; write `{b}`",
+                            s.text
+                        ),
+                    )
+                    .with_fix(Some(Fix::replace(
+                        format!("replace with `{b}`"),
+                        node.span,
+                        b,
+                    )));
+                }
+            }
+        }
+        Diagnostic::new(
+            "TRF012",
+            node.span,
+            format!("{what}expected {expected}, found {found}"),
+        )
+    }
+
+    fn unknown_term(&self, node: &Node, sub: &str) -> Diagnostic {
+        let vocab = resolve(self.schema, sub)
+            .and_then(|s| s.get("x-trls-vocabulary"))
+            .and_then(Value::as_str)
+            .and_then(|name| self.schema.vocabulary(name));
+        let value = node.text().unwrap_or("").to_string();
+        let Some(vocab) = vocab else {
+            return Diagnostic::new(
+                "TRF013",
+                node.span,
+                format!("`{value}` is not an allowed value"),
+            );
+        };
+        let noun = vocab.title.to_lowercase();
+        match vocab.suggest(&value) {
+            Some(term) => Diagnostic::new(
+                "TRF013",
+                node.span,
+                if normalize(&term.label) == normalize(&term.id) {
+                    format!(
+                        "`{value}` is not a valid {noun}; did you mean `{}`?",
+                        term.id
+                    )
+                } else {
+                    format!(
+                        "`{value}` is not a valid {noun}; did you mean `{}` ({})?",
+                        term.id, term.label
+                    )
+                },
+            )
+            .with_fix(Some(Fix {
+                title: format!("replace with `{}`", term.id),
+                edits: vec![replace_keeping_quotes(self.text, node, &term.id)],
+                safe: true,
+            })),
+            None => {
+                let ids: Vec<String> = vocab.terms.iter().map(|t| format!("`{}`", t.id)).collect();
+                let hint = if ids.len() <= 12 {
+                    format!("; expected one of {}", ids.join(", "))
+                } else {
+                    format!(" ({} terms; the editor completes them)", ids.len())
+                };
+                Diagnostic::new(
+                    "TRF013",
+                    node.span,
+                    format!("`{value}` is not a valid {noun}{hint}"),
+                )
+            }
+        }
+    }
+
+    fn constraint_message(
+        &self,
+        kind: &ValidationErrorKind,
+        node: &Node,
+        sub: &str,
+    ) -> Option<String> {
+        let shown = source(self.text, node);
+        let expected = || {
+            self.annotation(sub, "x-trls-expected")
+                .and_then(Value::as_str)
+                .map(String::from)
+        };
+        let chars = node.text().map(|t| t.chars().count()).unwrap_or(0);
+        let items = node.as_seq().map(|s| s.len()).unwrap_or(0);
+        let plural = |n: u64, w: &str| {
+            if n == 1 {
+                format!("1 {w}")
+            } else {
+                format!("{n} {w}s")
+            }
+        };
+        Some(match kind {
+            ValidationErrorKind::Pattern { .. } => match expected() {
+                Some(x) => format!("`{shown}` is not {x}"),
+                None => format!("`{shown}` is not in the expected format"),
+            },
+            ValidationErrorKind::MinLength { limit: 1 } => "must not be empty".to_string(),
+            ValidationErrorKind::MinLength { limit } => {
+                format!(
+                    "is too short: at least {} required",
+                    plural(*limit, "character")
+                )
+            }
+            ValidationErrorKind::MaxLength { limit } => {
+                format!("is too long: {chars} characters where at most {limit} are allowed")
+            }
+            ValidationErrorKind::Minimum { limit } => {
+                format!("`{shown}` is less than the minimum {limit}")
+            }
+            ValidationErrorKind::Maximum { limit } => {
+                format!("`{shown}` is more than the maximum {limit}")
+            }
+            ValidationErrorKind::ExclusiveMinimum { limit } => {
+                format!("`{shown}` must be more than {limit}")
+            }
+            ValidationErrorKind::ExclusiveMaximum { limit } => {
+                format!("`{shown}` must be less than {limit}")
+            }
+            ValidationErrorKind::MinItems { limit } => {
+                format!("needs at least {}, has {items}", plural(*limit, "item"))
+            }
+            ValidationErrorKind::MaxItems { limit } => {
+                format!("allows at most {}, has {items}", plural(*limit, "item"))
+            }
+            ValidationErrorKind::UniqueItems => "lists the same item more than once".to_string(),
+            ValidationErrorKind::FalseSchema => "is not allowed here".to_string(),
+            other => format!(
+                "does not satisfy the schema's `{}` constraint",
+                other.keyword()
+            ),
+        })
+    }
+}
+
+/// Resolve a schema pointer, following `$ref` segments if the path has any.
+fn resolve<'s>(schema: &'s Schema, pointer: &str) -> Option<&'s Value> {
+    if !pointer.contains("$ref") {
+        return schema.at(pointer);
+    }
+    let mut node = schema.json();
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        node = if seg == "$ref" {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            schema.at(target)?
+        } else if let Ok(i) = seg.parse::<usize>() {
+            node.get(i).or_else(|| node.get(seg.as_str()))?
+        } else {
+            node.get(seg.as_str())?
+        };
+    }
+    Some(node)
+}
+
+fn parent_pointer(p: &str) -> &str {
+    p.rfind('/').map_or("", |i| &p[..i])
+}
+
+/// The nearest candidate within edit distance 2, or equal but for case and separators.
+pub fn nearest<'c>(value: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let norm = normalize(value);
+    candidates
+        .filter_map(|c| {
+            let d = if normalize(c) == norm {
+                0
+            } else {
+                strsim::levenshtein(value, c)
+            };
+            (d <= 2 && value.len() > 2).then_some((d, c))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// An edit replacing a scalar's content, keeping its quotes.
+pub fn replace_keeping_quotes(text: &str, node: &Node, new: &str) -> TextEdit {
+    let src = text.get(node.span.start..node.span.end).unwrap_or("");
+    let new_text = match src.chars().next() {
+        Some(q @ ('"' | '\'')) if src.len() >= 2 && src.ends_with(q) => format!("{q}{new}{q}"),
+        _ => new.to_string(),
+    };
+    TextEdit {
+        span: node.span,
+        new_text,
+    }
+}
+
+/// The node's source text, shortened for a message.
+fn source(text: &str, node: &Node) -> String {
+    let raw = node
+        .as_scalar()
+        .map(|s| s.text.as_str())
+        .or_else(|| text.get(node.span.start..node.span.end))
+        .unwrap_or("");
+    let mut s: String = raw.chars().take(60).collect();
+    if raw.chars().count() > 60 {
+        s.push('…');
+    }
+    s.replace('\n', " ")
+}
+
+fn describe(text: &str, node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Map(_) => "a mapping".into(),
+        NodeKind::Seq(_) => "a list".into(),
+        NodeKind::Scalar(s) => match s.kind {
+            ScalarKind::Null => "no value".into(),
+            ScalarKind::Bool(_) => format!("the boolean `{}`", s.text),
+            ScalarKind::Int(_) | ScalarKind::Float(_) => format!("the number `{}`", s.text),
+            ScalarKind::Str => format!("the text `{}`", source(text, node)),
+        },
+    }
+}
+
+fn type_names(kind: &TypeKind) -> String {
+    let name = |t: &JsonType| match t {
+        JsonType::String => "text",
+        JsonType::Integer => "a whole number",
+        JsonType::Number => "a number",
+        JsonType::Boolean => "`true` or `false`",
+        JsonType::Array => "a list",
+        JsonType::Object => "a mapping",
+        JsonType::Null => "nothing",
+    };
+    match kind {
+        TypeKind::Single(t) => name(t).to_string(),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| name(&t))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}

@@ -1,0 +1,160 @@
+//! `# trls: ignore[CODE, ...]` comments (YAML) and TRF900 for the ones that
+//! silence nothing. A trailing comment applies to its own line; a comment alone on
+//! its line applies to the next line with content. A bare `# trls: ignore`
+//! silences every rule on that line.
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::syntax::{Comment, LineIndex, Span};
+
+struct Suppression {
+    comment: Span,
+    /// The span to delete when the whole comment is unused.
+    removal: Span,
+    /// 0-based line the suppression applies to.
+    line: usize,
+    /// `None`: every code.
+    codes: Option<Vec<String>>,
+}
+
+fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for c in comments {
+        let body = c.text.trim();
+        let Some(rest) = body.strip_prefix("trls:").map(str::trim_start) else {
+            continue;
+        };
+        let Some(rest) = rest.strip_prefix("ignore") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let codes = if rest.is_empty() {
+            None
+        } else if let Some(list) = rest.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            Some(
+                list.split(',')
+                    .map(|s| s.trim().to_uppercase())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            )
+        } else {
+            // `# trls: ignore because ...` reads as a bare ignore with a reason.
+            None
+        };
+        let line = lines.line_of(c.span.start);
+        let line_start = lines.line_start(line);
+        let before = &text[line_start..c.span.start];
+        let own_line = before.trim().is_empty();
+        let (target, removal) = if own_line {
+            let mut next = line + 1;
+            while next < lines.line_count() {
+                let t = lines.line_text(text, next).trim();
+                if !t.is_empty() && !t.starts_with('#') {
+                    break;
+                }
+                next += 1;
+            }
+            let end = if line + 1 < lines.line_count() {
+                lines.line_start(line + 1)
+            } else {
+                text.len()
+            };
+            (next, Span::new(line_start, end))
+        } else {
+            let ws = before.len() - before.trim_end().len();
+            (line, Span::new(c.span.start - ws, c.span.end))
+        };
+        out.push(Suppression {
+            comment: c.span,
+            removal,
+            line: target,
+            codes,
+        });
+    }
+    out
+}
+
+/// Drop suppressed diagnostics and add TRF900 for suppressions that silenced nothing.
+pub fn apply(
+    diagnostics: Vec<Diagnostic>,
+    text: &str,
+    comments: &[Comment],
+    lines: &LineIndex,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let sups = parse(text, comments, lines);
+    if sups.is_empty() {
+        return diagnostics;
+    }
+    let mut used: Vec<Vec<bool>> = sups
+        .iter()
+        .map(|s| vec![false; s.codes.as_ref().map_or(1, Vec::len)])
+        .collect();
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    'diag: for d in diagnostics {
+        let line = lines.line_of(d.span.start);
+        for (i, s) in sups.iter().enumerate() {
+            if s.line != line {
+                continue;
+            }
+            match &s.codes {
+                None => {
+                    used[i][0] = true;
+                    continue 'diag;
+                }
+                Some(codes) => {
+                    if let Some(j) = codes.iter().position(|c| c == d.code) {
+                        used[i][j] = true;
+                        continue 'diag;
+                    }
+                }
+            }
+        }
+        kept.push(d);
+    }
+    for (s, used) in sups.iter().zip(&used) {
+        let unused: Vec<String> = match &s.codes {
+            None if !used[0] => vec![],
+            None => continue,
+            Some(codes) => codes
+                .iter()
+                .zip(used)
+                .filter(|(c, u)| !**u && !config.is_off(c))
+                .map(|(c, _)| c.clone())
+                .collect(),
+        };
+        if s.codes.is_some() && unused.is_empty() {
+            continue;
+        }
+        let whole = match &s.codes {
+            None => true,
+            Some(codes) => unused.len() == codes.len(),
+        };
+        let names = unused
+            .iter()
+            .map(|c| match crate::rules::rule(c) {
+                Some(_) => format!("`{c}`"),
+                None => format!("`{c}` (not a trls code)"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = if s.codes.is_none() {
+            format!("this suppression silences nothing on line {}", s.line + 1)
+        } else {
+            format!(
+                "suppression of {names} silences nothing on line {}",
+                s.line + 1
+            )
+        };
+        let fix = whole.then(|| Fix {
+            title: "remove the unused suppression".into(),
+            edits: vec![TextEdit {
+                span: s.removal,
+                new_text: String::new(),
+            }],
+            safe: true,
+        });
+        kept.push(Diagnostic::new("TRF900", s.comment, message).with_fix(fix));
+    }
+    kept
+}

@@ -1,0 +1,162 @@
+//! The TRF 1 JSON Schema and its vocabularies: the single source of truth for
+//! validation, completion and hover. Both files under `schema/` are embedded at
+//! build time; each vocabulary's `$defs` entry (an `enum` with descriptions) is
+//! generated from its terms, plus any extra terms a project configures.
+
+mod vocab;
+
+pub use vocab::{normalize, Term, Vocabulary};
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use serde_json::{json, Value};
+
+const SCHEMA: &str = include_str!("../../schema/trf-1.schema.json");
+const VOCABULARIES: &str = include_str!("../../schema/vocabularies.json");
+
+/// Extra terms from configuration: vocabulary config key → (term id, label).
+pub type ExtraTerms = BTreeMap<String, Vec<(String, String)>>;
+
+pub struct Schema {
+    json: Value,
+    vocabularies: Vec<Vocabulary>,
+    validator: jsonschema::Validator,
+}
+
+impl std::fmt::Debug for Schema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schema").finish_non_exhaustive()
+    }
+}
+
+impl Schema {
+    /// The schema with only the built-in vocabularies.
+    pub fn builtin() -> Arc<Schema> {
+        static BUILTIN: OnceLock<Arc<Schema>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                // The embedded files are tested; failing here is a build defect.
+                Arc::new(Schema::build(&ExtraTerms::new()).expect("embedded schema is valid"))
+            })
+            .clone()
+    }
+
+    /// The schema with a project's extra vocabulary terms.
+    pub fn build(extra: &ExtraTerms) -> Result<Schema, String> {
+        let mut json: Value =
+            serde_json::from_str(SCHEMA).map_err(|e| format!("schema/trf-1.schema.json: {e}"))?;
+        let mut vocabularies = load_vocabularies()?;
+        for (key, terms) in extra {
+            let vocab = vocabularies
+                .iter_mut()
+                .find(|v| v.config_key.as_deref() == Some(key))
+                .ok_or_else(|| format!("no vocabulary takes extra terms under `{key}`"))?;
+            for (id, label) in terms {
+                if vocab.term(id).is_none() {
+                    vocab.terms.push(Term {
+                        id: id.clone(),
+                        label: label.clone(),
+                        definition: "Project term (added in trls.toml).".into(),
+                        aliases: Vec::new(),
+                        nci: None,
+                        extra: Default::default(),
+                    });
+                }
+            }
+        }
+        let defs = json
+            .get_mut("$defs")
+            .and_then(Value::as_object_mut)
+            .ok_or("schema has no $defs")?;
+        for v in &vocabularies {
+            defs.insert(v.name.clone(), vocabulary_def(v));
+        }
+        // Registry ids: any registry's format (judged in detail by TRF100).
+        if let (Some(registry), Some(Value::Object(id_def))) = (
+            vocabularies.iter().find(|v| v.name == "Registry"),
+            defs.get_mut("RegistryId"),
+        ) {
+            let alternatives: Vec<&str> = registry
+                .terms
+                .iter()
+                .filter_map(|t| t.extra.get("pattern").and_then(Value::as_str))
+                .map(|p| p.trim_start_matches('^').trim_end_matches('$'))
+                .collect();
+            id_def.insert(
+                "pattern".into(),
+                Value::String(format!("^(?:{})$", alternatives.join("|"))),
+            );
+        }
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&json)
+            .map_err(|e| format!("schema does not compile: {e}"))?;
+        Ok(Schema {
+            json,
+            vocabularies,
+            validator,
+        })
+    }
+
+    /// The merged schema, as `trls schema` prints it.
+    pub fn json(&self) -> &Value {
+        &self.json
+    }
+
+    pub fn validator(&self) -> &jsonschema::Validator {
+        &self.validator
+    }
+
+    pub fn vocabularies(&self) -> &[Vocabulary] {
+        &self.vocabularies
+    }
+
+    pub fn vocabulary(&self, name: &str) -> Option<&Vocabulary> {
+        self.vocabularies.iter().find(|v| v.name == name)
+    }
+
+    /// The subschema at a JSON pointer (as in a validation error's schema path).
+    pub fn at(&self, pointer: &str) -> Option<&Value> {
+        self.json.pointer(pointer)
+    }
+}
+
+fn load_vocabularies() -> Result<Vec<Vocabulary>, String> {
+    let map: serde_json::Map<String, Value> =
+        serde_json::from_str(VOCABULARIES).map_err(|e| format!("schema/vocabularies.json: {e}"))?;
+    map.into_iter()
+        .map(|(name, v)| {
+            let mut vocab: Vocabulary = serde_json::from_value(v)
+                .map_err(|e| format!("schema/vocabularies.json: {name}: {e}"))?;
+            vocab.name = name;
+            Ok(vocab)
+        })
+        .collect()
+}
+
+fn vocabulary_def(v: &Vocabulary) -> Value {
+    let ids: Vec<&str> = v.terms.iter().map(|t| t.id.as_str()).collect();
+    let plain: Vec<String> = v
+        .terms
+        .iter()
+        .map(|t| format!("{}: {}", t.label, t.definition))
+        .collect();
+    let markdown: Vec<String> = v
+        .terms
+        .iter()
+        .map(|t| match &t.nci {
+            Some(code) => format!("**{}** (NCI {}): {}", t.label, code, t.definition),
+            None => format!("**{}**: {}", t.label, t.definition),
+        })
+        .collect();
+    json!({
+        "title": v.title,
+        "description": v.description,
+        "x-trls-vocabulary": v.name,
+        "type": "string",
+        "enum": ids,
+        "enumDescriptions": plain,
+        "markdownEnumDescriptions": markdown,
+    })
+}

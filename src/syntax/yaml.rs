@@ -1,0 +1,383 @@
+//! YAML (one document, YAML 1.2 core schema) into the spanned tree.
+//!
+//! granit-parser stops at the first syntax error inside a document. To keep
+//! checking the rest of the file (as an editor user expects), the line holding the
+//! error is blanked with spaces (byte offsets stay valid) and the text parsed again,
+//! a bounded number of times. Every error found is a `TRF001`; blanked lines are
+//! marked damaged so that their mapping is not also reported as missing keys.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use granit_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+
+use super::{
+    resolve_plain, Comment, Entry, Node, NodeKind, Parsed, ScalarKind, Span, MAX_ALIAS_NODES,
+    MAX_DEPTH,
+};
+use crate::diagnostic::Diagnostic;
+
+/// How many syntax errors one file may report before the rest is left unread.
+const MAX_RECOVERIES: usize = 8;
+
+pub(super) fn parse(text: &str) -> Parsed {
+    let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut work: Cow<str> = Cow::Borrowed(&text[base..]);
+    let mut errors = Vec::new();
+    let mut damaged = Vec::new();
+    let mut blanked_lines: Vec<usize> = Vec::new();
+    loop {
+        let mut out = Builder::new(&work, base).run();
+        let Some((offset, message)) = out.error.take() else {
+            return out.finish(errors, damaged);
+        };
+        let at = offset.min(work.len());
+        errors.push(Diagnostic::new(
+            "TRF001",
+            Span::empty(at + base),
+            format!("invalid YAML: {message}"),
+        ));
+        let line_start = work[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = work[at..].find('\n').map_or(work.len(), |i| at + i);
+        let stuck = blanked_lines.contains(&line_start) || line_start == line_end;
+        if stuck || errors.len() >= MAX_RECOVERIES {
+            damaged.push(Span::new(at + base, text.len()));
+            return out.finish(errors, damaged);
+        }
+        blanked_lines.push(line_start);
+        damaged.push(Span::new(line_start + base, line_end + base));
+        let mut bytes = work.into_owned().into_bytes();
+        for b in &mut bytes[line_start..line_end] {
+            if *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        // Only whole lines were overwritten with ASCII, so this cannot fail.
+        work = Cow::Owned(String::from_utf8(bytes).unwrap_or_default());
+    }
+}
+
+enum FrameKind {
+    Map {
+        entries: Vec<Entry>,
+        key: Option<Node>,
+    },
+    Seq(Vec<Node>),
+}
+
+struct Frame {
+    kind: FrameKind,
+    start: usize,
+    anchor: usize,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    base: usize,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    diagnostics: Vec<Diagnostic>,
+    comments: Vec<Comment>,
+    documents: usize,
+    error: Option<(usize, String)>,
+}
+
+struct Built {
+    root: Option<Node>,
+    diagnostics: Vec<Diagnostic>,
+    comments: Vec<Comment>,
+    error: Option<(usize, String)>,
+}
+
+impl Built {
+    fn finish(self, mut errors: Vec<Diagnostic>, damaged: Vec<Span>) -> Parsed {
+        errors.extend(self.diagnostics);
+        Parsed {
+            root: self.root,
+            comments: self.comments,
+            diagnostics: errors,
+            damaged,
+        }
+    }
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, base: usize) -> Self {
+        Builder {
+            text,
+            base,
+            stack: Vec::new(),
+            root: None,
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            diagnostics: Vec::new(),
+            comments: Vec::new(),
+            documents: 0,
+            error: None,
+        }
+    }
+
+    fn offset(&self, m: &Marker) -> usize {
+        match m.byte_offset() {
+            Some(b) => b,
+            None => self
+                .text
+                .char_indices()
+                .nth(m.index())
+                .map_or(self.text.len(), |(b, _)| b),
+        }
+    }
+
+    fn span(&self, s: &granit_parser::Span) -> Span {
+        Span::new(
+            self.offset(&s.start) + self.base,
+            self.offset(&s.end) + self.base,
+        )
+    }
+
+    fn run(mut self) -> Built {
+        let mut options = granit_parser::Options::default();
+        options.flow_nesting_limit = MAX_DEPTH;
+        options.block_nesting_limit = MAX_DEPTH;
+        let mut parser = Parser::new_from_str_with_options(self.text, options);
+        while let Some(next) = parser.next_event() {
+            match next {
+                Ok((event, span)) => {
+                    if !self.event(event, &span) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let at = self.offset(e.marker());
+                    self.error = Some((at, describe(&e)));
+                    break;
+                }
+            }
+        }
+        while let Some(frame) = self.stack.pop() {
+            let (node, _) = self.close(frame, None);
+            self.place((node, 0));
+        }
+        Built {
+            root: self.root,
+            diagnostics: self.diagnostics,
+            comments: self.comments,
+            error: self.error,
+        }
+    }
+
+    /// Handle one event; `false` stops reading.
+    fn event(&mut self, event: Event, gspan: &granit_parser::Span) -> bool {
+        let span = self.span(gspan);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.diagnostics.push(Diagnostic::new(
+                        "TRF003",
+                        Span::new(span.start, span.start + 3.min(self.text.len() + self.base - span.start)),
+                        "a second YAML document starts here; a record file holds exactly one document",
+                    ));
+                    return false;
+                }
+            }
+            Event::Comment(text, _) => self.comments.push(Comment {
+                span,
+                text: text.into_owned(),
+            }),
+            Event::Scalar(value, style, anchor, tag) => {
+                let (kind, quoted) = match style {
+                    ScalarStyle::Plain => (resolve_plain(&value), false),
+                    _ => (ScalarKind::Str, true),
+                };
+                let kind = match tag.as_deref() {
+                    Some(t) => self.tagged(t, gspan, kind, &value),
+                    None => kind,
+                };
+                let node = Node::scalar(value.into_owned(), kind, quoted, span);
+                self.complete(node, anchor);
+            }
+            Event::SequenceStart(_, anchor, tag) => {
+                if let Some(t) = tag.as_deref() {
+                    self.tagged(t, gspan, ScalarKind::Null, "");
+                }
+                self.open(FrameKind::Seq(Vec::new()), span.start, anchor);
+            }
+            Event::MappingStart(_, anchor, tag) => {
+                if let Some(t) = tag.as_deref() {
+                    self.tagged(t, gspan, ScalarKind::Null, "");
+                }
+                let kind = FrameKind::Map {
+                    entries: Vec::new(),
+                    key: None,
+                };
+                self.open(kind, span.start, anchor);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let closed = self.close(frame, Some(span));
+                    self.complete_closed(closed);
+                }
+            }
+            Event::Alias(id) => {
+                let node = match self.anchors.get(&id) {
+                    Some((node, count)) if self.alias_nodes + count <= MAX_ALIAS_NODES => {
+                        self.alias_nodes += count;
+                        let mut node = node.clone();
+                        node.span = span;
+                        node
+                    }
+                    _ => {
+                        self.diagnostics.push(Diagnostic::new(
+                            "TRF003",
+                            span,
+                            format!(
+                                "this alias would expand the document beyond {MAX_ALIAS_NODES} nodes; it is not expanded"
+                            ),
+                        ));
+                        Node::null(span)
+                    }
+                };
+                self.complete(node, 0);
+            }
+            _ => {}
+        }
+        true
+    }
+}
+
+impl Builder<'_> {
+    fn open(&mut self, kind: FrameKind, start: usize, anchor: usize) {
+        self.stack.push(Frame {
+            kind,
+            start,
+            anchor,
+        });
+    }
+
+    /// Core-schema tags (`!!str`, `!!int`, ...) are honoured; any other tag is `TRF003`.
+    fn tagged(
+        &mut self,
+        tag: &Tag,
+        gspan: &granit_parser::Span,
+        kind: ScalarKind,
+        value: &str,
+    ) -> ScalarKind {
+        match tag.core_suffix() {
+            Some("str") => ScalarKind::Str,
+            Some("int" | "float" | "bool" | "null") => match resolve_plain(value) {
+                ScalarKind::Str => kind,
+                k => k,
+            },
+            Some(_) => kind,
+            None => {
+                let span = gspan
+                    .tag_span()
+                    .map_or_else(|| self.span(gspan), |t| self.span(&t));
+                self.diagnostics.push(Diagnostic::new(
+                    "TRF003",
+                    span,
+                    format!(
+                        "custom tag `{}` is not supported in a trial record; remove it",
+                        tag.original()
+                    ),
+                ));
+                kind
+            }
+        }
+    }
+
+    /// Turn a finished (or, after an error, abandoned) frame into a node.
+    fn close(&mut self, frame: Frame, end: Option<Span>) -> (Node, usize) {
+        let (kind, last_end) = match frame.kind {
+            FrameKind::Seq(items) => {
+                let last = items.last().map(|n| n.span.end);
+                (NodeKind::Seq(items), last)
+            }
+            // A key whose value never arrived (syntax error) is dropped.
+            FrameKind::Map { entries, .. } => {
+                let last = entries.last().map(|e| e.value.span.end.max(e.key.span.end));
+                (NodeKind::Map(entries), last)
+            }
+        };
+        // Block collections end with their last child; flow ones at their bracket.
+        let end = match (last_end, end) {
+            (Some(l), Some(e))
+                if e.end > l
+                    && self
+                        .text
+                        .as_bytes()
+                        .get(e.end.saturating_sub(self.base + 1))
+                        .is_some_and(|b| *b == b']' || *b == b'}') =>
+            {
+                e.end
+            }
+            (Some(l), _) => l,
+            (None, Some(e)) => e.end,
+            (None, None) => frame.start,
+        };
+        (
+            Node {
+                kind,
+                span: Span::new(frame.start, end),
+            },
+            frame.anchor,
+        )
+    }
+
+    fn complete_closed(&mut self, (node, anchor): (Node, usize)) {
+        self.complete(node, anchor);
+    }
+
+    fn complete(&mut self, node: Node, anchor: usize) {
+        if anchor != 0 {
+            let count = node.count();
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        self.place((node, 0));
+    }
+
+    fn place(&mut self, (node, _): (Node, usize)) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame {
+                kind: FrameKind::Seq(items),
+                ..
+            }) => items.push(node),
+            Some(Frame {
+                kind: FrameKind::Map { entries, key },
+                ..
+            }) => match key.take() {
+                None => {
+                    if node.as_scalar().is_none() {
+                        self.diagnostics.push(Diagnostic::new(
+                            "TRF003",
+                            node.span,
+                            "a mapping key must be plain text, not a list or mapping",
+                        ));
+                    }
+                    *key = Some(node);
+                }
+                Some(k) => entries.push(Entry {
+                    key: k,
+                    value: node,
+                }),
+            },
+        }
+    }
+}
+
+fn describe(e: &granit_parser::ScanError) -> String {
+    let s = e.to_string();
+    // The error's own text ends with a position we report separately.
+    let s = s.split(" at byte ").next().unwrap_or(&s);
+    let s = s.split(" at line ").next().unwrap_or(s);
+    s.trim().to_string()
+}
