@@ -138,7 +138,13 @@ pub fn apply(
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let message = if s.codes.is_none() {
+        let not_codes: Vec<&String> = unused
+            .iter()
+            .filter(|c| crate::rules::rule(c).is_none())
+            .collect();
+        let message = if let [c] = not_codes.as_slice() {
+            format!("`{c}` is not a trls code, so this suppression of it silences nothing")
+        } else if s.codes.is_none() {
             format!("this suppression silences nothing on line {}", s.line + 1)
         } else {
             format!(

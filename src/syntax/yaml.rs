@@ -69,6 +69,8 @@ struct Frame {
     kind: FrameKind,
     start: usize,
     anchor: usize,
+    /// Opened with `[` or `{`.
+    flow: bool,
 }
 
 struct Builder<'t> {
@@ -151,13 +153,37 @@ impl<'t> Builder<'t> {
                 }
                 Err(e) => {
                     let at = self.offset(e.marker());
-                    self.error = Some((at, describe(&e)));
+                    // Inside a flow collection opened on an earlier line, the real
+                    // mistake is usually that bracket: it swallowed what followed.
+                    let line_start = self.text[..at.min(self.text.len())]
+                        .rfind('\n')
+                        .map_or(0, |i| i + 1);
+                    let open = self
+                        .stack
+                        .iter()
+                        .rev()
+                        .find(|f| f.flow && f.start - self.base < line_start);
+                    self.error = Some(match open {
+                        Some(f) => {
+                            let b = self.text.as_bytes()[f.start - self.base] as char;
+                            (f.start - self.base, format!("this `{b}` is never closed"))
+                        }
+                        None => (at, describe(&e)),
+                    });
                     break;
                 }
             }
         }
+        // Collections left open by an error reach up to it: they are incomplete.
+        let cut = self
+            .error
+            .as_ref()
+            .map(|(at, _)| Span::empty(*at + self.base));
         while let Some(frame) = self.stack.pop() {
-            let (node, _) = self.close(frame, None);
+            let (mut node, _) = self.close(frame, cut);
+            if let Some(c) = cut {
+                node.span.end = node.span.end.max(c.end);
+            }
             self.place((node, 0));
         }
         Built {
@@ -231,13 +257,17 @@ impl<'t> Builder<'t> {
                         node
                     }
                     _ => {
-                        self.diagnostics.push(Diagnostic::new(
-                            "TRF003",
-                            span,
-                            format!(
-                                "this alias would expand the document beyond {MAX_ALIAS_NODES} nodes; it is not expanded"
-                            ),
-                        ));
+                        // Reported once, on the first alias over the limit.
+                        if self.alias_nodes <= MAX_ALIAS_NODES {
+                            self.alias_nodes = MAX_ALIAS_NODES + 1;
+                            self.diagnostics.push(Diagnostic::new(
+                                "TRF003",
+                                span,
+                                format!(
+                                    "this alias would expand the document beyond {MAX_ALIAS_NODES} nodes; it and any later alias are not expanded"
+                                ),
+                            ));
+                        }
                         Node::null(span)
                     }
                 };
@@ -251,10 +281,15 @@ impl<'t> Builder<'t> {
 
 impl Builder<'_> {
     fn open(&mut self, kind: FrameKind, start: usize, anchor: usize) {
+        let flow = matches!(
+            self.text.as_bytes().get(start.wrapping_sub(self.base)),
+            Some(b'[' | b'{')
+        );
         self.stack.push(Frame {
             kind,
             start,
             anchor,
+            flow,
         });
     }
 
@@ -377,7 +412,8 @@ impl Builder<'_> {
 fn describe(e: &granit_parser::ScanError) -> String {
     let s = e.to_string();
     // The error's own text ends with a position we report separately.
-    let s = s.split(" at byte ").next().unwrap_or(&s);
+    let s = s.split(" at char ").next().unwrap_or(&s);
+    let s = s.split(" at byte ").next().unwrap_or(s);
     let s = s.split(" at line ").next().unwrap_or(s);
     s.trim().to_string()
 }
