@@ -83,6 +83,14 @@ pub fn text(files: &[FileReport], color: bool) -> String {
                 paint("34", "|"),
                 paint("1;31", &"^".repeat(len))
             ));
+            for r in &d.related {
+                let (rl, rc) = c.lines.line_col(&c.text, r.span.start);
+                let at = match &r.path {
+                    Some(p) => format!("{}:{}:{}", p.display(), rl + 1, rc + 1),
+                    None => format!("{}:{}", rl + 1, rc + 1),
+                };
+                out.push_str(&format!("{pad} = note: {} ({at})\n", r.message));
+            }
             if let Some(fix) = &d.fix {
                 out.push_str(&format!("{pad} = fix: {}\n", fix.title));
             }

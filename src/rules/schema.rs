@@ -61,6 +61,7 @@ pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
         parsed,
         out: Vec::new(),
         missing: Vec::new(),
+        renamed: Vec::new(),
     };
     for e in &errors {
         mapper.map(e);
@@ -101,6 +102,8 @@ struct Mapper<'a> {
     out: Vec<Diagnostic>,
     /// Missing keys per mapping (instance path), in the schema's order.
     missing: Vec<(String, Vec<String>)>,
+    /// Keys a TRF011 fix renames into, per mapping: not reported missing as well.
+    renamed: Vec<(String, String)>,
 }
 
 impl Mapper<'_> {
@@ -147,9 +150,13 @@ impl Mapper<'_> {
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for k in unexpected {
-                    self.unknown_key(node, sub, k);
+                    if let Some(target) = self.unknown_key(node, sub, k) {
+                        self.renamed.push((path.clone(), target));
+                    }
                 }
             }
+            // A value lost to a syntax error on the next line is TRF001's finding.
+            ValidationErrorKind::Type { .. } if self.lost_to_syntax_error(node) => {}
             ValidationErrorKind::Type { kind } => {
                 let d = self.wrong_type(node, key, kind, sub);
                 self.push(d);
@@ -201,7 +208,12 @@ impl Mapper<'_> {
     }
 
     fn finish(mut self) -> Vec<Diagnostic> {
-        for (path, keys) in std::mem::take(&mut self.missing) {
+        for (path, mut keys) in std::mem::take(&mut self.missing) {
+            // One finding, one code: a misspelt required key is TRF011 with a rename.
+            keys.retain(|k| !self.renamed.iter().any(|(p, t)| *p == path && t == k));
+            if keys.is_empty() {
+                continue;
+            }
             let Some((node, _)) = self.root.pointer(&path) else {
                 continue;
             };
@@ -292,10 +304,20 @@ impl Mapper<'_> {
             .collect()
     }
 
-    fn unknown_key(&mut self, map: &Node, sub: &str, key: &str) {
-        let Some(entry) = map.entry(key) else {
-            return;
-        };
+    fn lost_to_syntax_error(&self, node: &Node) -> bool {
+        node.as_scalar().is_some_and(|s| s.kind == ScalarKind::Null)
+            && self.parsed.damaged.iter().any(|d| {
+                d.start >= node.span.end
+                    && self
+                        .text
+                        .get(node.span.end..d.start)
+                        .is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() || c == ':'))
+            })
+    }
+
+    /// Report an unknown key; returns the key its fix renames it to, if any.
+    fn unknown_key(&mut self, map: &Node, sub: &str, key: &str) -> Option<String> {
+        let entry = map.entry(key)?;
         let present: Vec<&str> = map
             .as_map()
             .unwrap_or(&[])
@@ -314,6 +336,7 @@ impl Mapper<'_> {
                 .map(String::as_str)
                 .filter(|k| !present.contains(k)),
         );
+        let renamed = suggestion.map(String::from);
         let d = match suggestion {
             Some(s) => Diagnostic::new(
                 "TRF011",
@@ -340,6 +363,7 @@ impl Mapper<'_> {
             }
         };
         self.push(d);
+        renamed
     }
 
     fn wrong_type(

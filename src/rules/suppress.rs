@@ -28,19 +28,18 @@ fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Vec<Suppression
             continue;
         };
         let rest = rest.trim_start();
-        let codes = if rest.is_empty() {
-            None
-        } else if let Some(list) = rest.strip_prefix('[').and_then(|r| r.split(']').next()) {
-            Some(
+        // `ignore[A, B]` lists codes; a bare `ignore` (or `ignore because ...`)
+        // silences every rule on the line.
+        let codes: Option<Vec<String>> = rest
+            .trim_start()
+            .strip_prefix('[')
+            .and_then(|r| r.split(']').next())
+            .map(|list| {
                 list.split(',')
                     .map(|s| s.trim().to_uppercase())
                     .filter(|s| !s.is_empty())
-                    .collect(),
-            )
-        } else {
-            // `# trls: ignore because ...` reads as a bare ignore with a reason.
-            None
-        };
+                    .collect()
+            });
         let line = lines.line_of(c.span.start);
         let line_start = lines.line_start(line);
         let before = &text[line_start..c.span.start];

@@ -108,7 +108,7 @@ mod tests {
         let text = "title: 间充质干细胞 x\nb: 1\n";
         let idx = LineIndex::new(text);
         let x = text.find('x').unwrap();
-        assert_eq!(idx.line_col(text, x), (0, 13));
+        assert_eq!(idx.line_col(text, x), (0, 14));
         assert_eq!(idx.line_col(text, text.find('b').unwrap()), (1, 0));
     }
 

@@ -163,12 +163,19 @@ impl<'t> Builder<'t> {
                         .iter()
                         .rev()
                         .find(|f| f.flow && f.start - self.base < line_start);
+                    let message = describe(&e);
                     self.error = Some(match open {
                         Some(f) => {
                             let b = self.text.as_bytes()[f.start - self.base] as char;
                             (f.start - self.base, format!("this `{b}` is never closed"))
                         }
-                        None => (at, describe(&e)),
+                        None if message.contains("quoted scalar") => {
+                            match unclosed_quote(self.text, at) {
+                                Some((q, c)) => (q, format!("this `{c}` is never closed")),
+                                None => (at, message),
+                            }
+                        }
+                        None => (at, message),
                     });
                     break;
                 }
@@ -407,6 +414,37 @@ impl Builder<'_> {
             },
         }
     }
+}
+
+/// The opening quote of a quoted scalar that runs on to `at`: the last quote
+/// character, on this line or up to 50 lines before, that no later one closes.
+fn unclosed_quote(text: &str, at: usize) -> Option<(usize, char)> {
+    let at = super::clamp_to_char_boundary(text, at);
+    let from = text[..at]
+        .rmatch_indices('\n')
+        .nth(50)
+        .map_or(0, |(i, _)| i + 1);
+    let mut open: Option<(usize, char)> = None;
+    let mut escaped = false;
+    for (i, c) in text[from..at].char_indices() {
+        match (open, c) {
+            (Some((_, '"')), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some((_, q)), c) if c == q && !escaped => open = None,
+            (None, '"' | '\'') => {
+                // Only a quote that starts a scalar opens one (`key: "..`, `- '..`, `[".."`).
+                let before = text[from..from + i].trim_end_matches(' ');
+                if before.is_empty() || before.ends_with([':', '-', '[', '{', ',', '\n']) {
+                    open = Some((from + i, c));
+                }
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    open
 }
 
 fn describe(e: &granit_parser::ScanError) -> String {
