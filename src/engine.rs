@@ -4,8 +4,9 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::rules;
-use crate::syntax::{self, LineIndex, Span, Syntax};
+use crate::model::{LocalIndex, RecordSummary};
+use crate::rules::{self, Context};
+use crate::syntax::{self, LineIndex, Node, NodeKind, Parsed, Span, Syntax};
 
 /// A checked document: its text (lossily decoded if it was not UTF-8), the line
 /// index for positions, and its diagnostics ordered by position.
@@ -16,36 +17,89 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Check a file's bytes. Input that is not UTF-8 is `TRF001`, never an error.
-pub fn check_bytes(bytes: &[u8], path: &Path, config: &Config) -> Checked {
+/// A record after the single-record checks, before configuration and suppressions
+/// are applied: what the workspace phase needs from it.
+pub struct Analysis {
+    pub text: String,
+    pub lines: LineIndex,
+    pub parsed: Parsed,
+    pub diagnostics: Vec<Diagnostic>,
+    pub index: LocalIndex,
+    pub summary: RecordSummary,
+}
+
+/// Parse and run every single-record check. Input that is not UTF-8 is `TRF001`.
+pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
+    let syntax = path.map_or(Syntax::Yaml, Syntax::from_path);
     match std::str::from_utf8(bytes) {
-        Ok(text) => check_text(text, Syntax::from_path(path), config),
+        Ok(text) => analyze_text(text, syntax, path, config),
         Err(e) => {
             let at = e.valid_up_to();
             let text = String::from_utf8_lossy(bytes).into_owned();
-            let lines = LineIndex::new(&text);
-            let bad = bytes[at];
             let d = Diagnostic::new(
                 "TRF001",
                 Span::new(at, at + 1),
-                format!("the file is not UTF-8 text (byte 0x{bad:02X} at offset {at}); save it as UTF-8"),
+                format!(
+                    "the file is not UTF-8 text (byte 0x{:02X} at offset {at}); save it as UTF-8",
+                    bytes[at]
+                ),
             );
-            Checked {
+            Analysis {
+                lines: LineIndex::new(&text),
                 text,
-                lines,
+                parsed: Parsed::default(),
                 diagnostics: vec![d],
+                index: LocalIndex::default(),
+                summary: RecordSummary::default(),
             }
         }
     }
 }
 
-/// Check one document's text.
-pub fn check_text(text: &str, syntax: Syntax, config: &Config) -> Checked {
+pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Config) -> Analysis {
     let parsed = syntax::parse(text, syntax);
-    let lines = LineIndex::new(text);
+    let empty = Node {
+        kind: NodeKind::Map(Vec::new()),
+        span: Span::empty(0),
+    };
+    let root = parsed.root.as_ref().unwrap_or(&empty);
+    let index = LocalIndex::build(root);
+    let summary = RecordSummary::build(root);
     let mut diagnostics = parsed.diagnostics.clone();
     diagnostics.extend(rules::schema::check(&parsed, text, config.schema()));
-    // Configured severities; `off` removes the rule.
+    let unsupported = diagnostics.iter().any(|d| d.code == "TRF015");
+    if !unsupported {
+        let cx = Context {
+            text,
+            root,
+            path,
+            config,
+            index: &index,
+        };
+        diagnostics.extend(rules::check_record(&cx));
+    }
+    Analysis {
+        text: text.to_string(),
+        lines: LineIndex::new(text),
+        diagnostics,
+        index,
+        summary,
+        parsed,
+    }
+}
+
+/// Add the workspace phase's findings, then apply precedence, configured severities
+/// and suppressions, and order by position.
+pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -> Checked {
+    let Analysis {
+        text,
+        lines,
+        parsed,
+        mut diagnostics,
+        ..
+    } = analysis;
+    diagnostics.extend(workspace);
+    let mut diagnostics = rules::apply_precedence(diagnostics);
     diagnostics.retain_mut(|d| match config.severity(d.code, d.severity) {
         Some(s) => {
             d.severity = s;
@@ -54,15 +108,45 @@ pub fn check_text(text: &str, syntax: Syntax, config: &Config) -> Checked {
         None => false,
     });
     let mut diagnostics =
-        rules::suppress::apply(diagnostics, text, &parsed.comments, &lines, config);
+        rules::suppress::apply(diagnostics, &text, &parsed.comments, &lines, config);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
     Checked {
-        text: text.to_string(),
+        text,
         lines,
         diagnostics,
     }
+}
+
+/// Check a set of records together (cross-record rules see all of them).
+pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
+    let summaries: Vec<&RecordSummary> = analyses.iter().map(|a| &a.summary).collect();
+    let workspace = rules::workspace::check(&summaries);
+    analyses
+        .into_iter()
+        .zip(workspace)
+        .zip(configs)
+        .map(|((a, w), c)| finish(a, w, c))
+        .collect()
+}
+
+/// Check one record on its own (a workspace of one).
+pub fn check_one(analysis: Analysis, config: &Config) -> Checked {
+    let workspace = rules::workspace::check(&[&analysis.summary])
+        .pop()
+        .unwrap_or_default();
+    finish(analysis, workspace, config)
+}
+
+/// Check one file on its own.
+pub fn check_bytes(bytes: &[u8], path: &Path, config: &Config) -> Checked {
+    check_one(analyze(bytes, Some(path), config), config)
+}
+
+/// Check one document's text on its own.
+pub fn check_text(text: &str, syntax: Syntax, config: &Config) -> Checked {
+    check_one(analyze_text(text, syntax, None, config), config)
 }
 
 /// Apply every safe fix, re-checking until nothing more applies (fixes of
@@ -72,7 +156,7 @@ pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
     let syntax = Syntax::from_path(path);
     let mut current = text.to_string();
     for _ in 0..10 {
-        let checked = check_text(&current, syntax, config);
+        let checked = check_one(analyze_text(&current, syntax, Some(path), config), config);
         let mut edits: Vec<&crate::diagnostic::TextEdit> = checked
             .diagnostics
             .iter()

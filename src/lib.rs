@@ -6,7 +6,10 @@
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod ids;
+pub mod model;
 pub mod rules;
 pub mod schema;
 pub mod syntax;
+pub mod units;
 pub mod workspace;

@@ -200,7 +200,7 @@ fn github_format_is_workflow_commands() {
 
 #[test]
 fn explain_prints_every_code_and_refuses_unknown_ones() {
-    for rule in trls::rules::RULES {
+    for rule in trls::rules::RULES.iter() {
         let o = trls(&["explain", rule.code], &root());
         assert_eq!(o.status.code(), Some(0));
         assert!(

@@ -21,7 +21,7 @@ fn block<'d>(doc: &'d str, heading: &str) -> Option<(&'d str, &'d str)> {
 fn rule_docs_examples_fire_and_corrections_do_not() {
     let config = Config::default();
     let mut failures = Vec::new();
-    for rule in trls::rules::RULES {
+    for rule in trls::rules::RULES.iter() {
         let doc = rule.doc;
         if !doc.starts_with(&format!("# {}: {}\n", rule.code, rule.name)) {
             failures.push(format!(

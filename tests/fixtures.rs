@@ -170,7 +170,7 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
 fn every_rule_has_a_firing_and_a_quiet_fixture() {
     let cases = cases();
     let mut missing = Vec::new();
-    for rule in trls::rules::RULES {
+    for rule in trls::rules::RULES.iter() {
         let in_dir: Vec<&PathBuf> = cases
             .iter()
             .filter(|c| c.parent().unwrap().ends_with(rule.code))

@@ -141,16 +141,23 @@ fn check(args: CheckArgs) -> Result<i32, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let fix = args.fix;
-    let reports: Vec<Result<FileReport, String>> = pool.install(|| {
+    let analyses: Vec<Result<engine::Analysis, String>> = pool.install(|| {
         files
             .par_iter()
-            .map(|(path, config)| check_file(path, config, fix))
+            .map(|(path, config)| analyze_file(path, config, fix))
             .collect()
     });
-    let mut files = Vec::with_capacity(reports.len());
-    for r in reports {
-        files.push(r?);
-    }
+    let analyses = analyses.into_iter().collect::<Result<Vec<_>, String>>()?;
+    let configs: Vec<&Config> = files.iter().map(|(_, c)| c.as_ref()).collect();
+    let checked = engine::check_all(analyses, &configs);
+    let mut files: Vec<FileReport> = files
+        .iter()
+        .zip(checked)
+        .map(|((path, _), checked)| FileReport {
+            path: path.display().to_string(),
+            checked,
+        })
+        .collect();
     let min = if args.show_hints {
         Severity::Hint
     } else {
@@ -186,22 +193,21 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     Ok(i32::from(worst.is_some_and(|w| w >= failing)))
 }
 
-fn check_file(
+/// Read (and with `--fix`, fix in place) one file, then run the single-record checks.
+fn analyze_file(
     path: &std::path::Path,
     config: &Arc<Config>,
     fix: bool,
-) -> Result<FileReport, String> {
+) -> Result<engine::Analysis, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    let mut checked = engine::check_bytes(&bytes, path, config);
     if fix {
-        if let Some(fixed) = engine::fix_all(&checked.text, path, config) {
-            engine::write_atomically(path, fixed.as_bytes())
-                .map_err(|e| format!("{}: cannot write fixes: {e}", path.display()))?;
-            checked = engine::check_bytes(fixed.as_bytes(), path, config);
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            if let Some(fixed) = engine::fix_all(text, path, config) {
+                engine::write_atomically(path, fixed.as_bytes())
+                    .map_err(|e| format!("{}: cannot write fixes: {e}", path.display()))?;
+                return Ok(engine::analyze(fixed.as_bytes(), Some(path), config));
+            }
         }
     }
-    Ok(FileReport {
-        path: path.display().to_string(),
-        checked,
-    })
+    Ok(engine::analyze(&bytes, Some(path), config))
 }

@@ -2,10 +2,23 @@
 //! summary and documentation (what `trls explain` prints). The checks themselves live
 //! in one file per family; each rule's fixtures live in `tests/fixtures/<CODE>/`.
 
+pub mod design;
+pub mod ids;
+pub mod refs;
 pub mod schema;
 pub mod suppress;
+pub mod syntax;
+pub mod units;
+pub mod workspace;
 
-use crate::diagnostic::Severity;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::LocalIndex;
+use crate::schema::Schema;
+use crate::syntax::{Node, Span};
 
 pub struct Rule {
     pub code: &'static str,
@@ -16,35 +29,102 @@ pub struct Rule {
     pub doc: &'static str,
 }
 
+#[macro_export]
 macro_rules! rule {
     ($code:literal, $name:literal, $sev:ident, $summary:literal) => {
-        Rule {
+        $crate::rules::Rule {
             code: $code,
             name: $name,
-            severity: Severity::$sev,
+            severity: $crate::diagnostic::Severity::$sev,
             summary: $summary,
             doc: include_str!(concat!("docs/", $code, ".md")),
         }
     };
 }
 
-/// Every rule, in code order.
-pub static RULES: &[Rule] = &[
-    // Syntax (checked while parsing, in `crate::syntax`).
-    rule!("TRF001", "invalid-syntax", Error, "not valid YAML/JSON"),
-    rule!("TRF002", "duplicate-key", Error, "the same key twice in one mapping"),
-    rule!("TRF003", "unsupported-yaml", Error, "unsupported YAML: several documents, a custom tag, or an alias expansion beyond 10,000 nodes"),
-    // Schema (`schema.rs`).
-    rule!("TRF010", "missing-key", Error, "a required key is missing"),
-    rule!("TRF011", "unknown-key", Error, "unknown key"),
-    rule!("TRF012", "wrong-type", Error, "a value of the wrong type"),
-    rule!("TRF013", "unknown-term", Error, "a value outside its controlled vocabulary"),
-    rule!("TRF014", "constraint", Error, "a constraint of the schema is violated (pattern, length, bounds, unique items, item count)"),
-    rule!("TRF015", "format-version", Error, "`trf` is not a supported format version"),
-    // Suppressions (`suppress.rs`).
-    rule!("TRF900", "unused-suppression", Hint, "a `# trls: ignore[...]` comment that silences nothing"),
+/// The families, each with its rules and its check.
+static FAMILIES: &[&[Rule]] = &[
+    syntax::RULES,
+    schema::RULES,
+    ids::RULES,
+    refs::RULES,
+    workspace::RULES,
+    units::RULES,
+    design::RULES,
+    suppress::RULES,
 ];
 
+/// Every rule, in code order.
+pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+    let mut all: Vec<&'static Rule> = FAMILIES.iter().flat_map(|f| f.iter()).collect();
+    all.sort_by_key(|r| r.code);
+    all
+});
+
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// What a single-record check sees.
+pub struct Context<'a> {
+    pub text: &'a str,
+    /// The document's root (an empty mapping for an empty document).
+    pub root: &'a Node,
+    /// The file, where there is one (`TRF104` reads its name).
+    pub path: Option<&'a Path>,
+    pub config: &'a Config,
+    pub index: &'a LocalIndex,
+}
+
+impl Context<'_> {
+    pub fn schema(&self) -> &Schema {
+        self.config.schema()
+    }
+}
+
+/// Run every single-record family.
+pub fn check_record(cx: &Context) -> Vec<Diagnostic> {
+    let mut out = ids::check(cx);
+    out.extend(refs::check(cx));
+    out.extend(units::check(cx));
+    out.extend(design::check(cx));
+    out
+}
+
+/// "One finding, one code" (rules.md): where a specific rule and a generic one
+/// describe the same finding (overlapping ranges), only the specific one stays.
+const PRECEDENCE: &[(&str, &[&str])] = &[
+    ("TRF204", &["TRF012", "TRF014"]),
+    ("TRF205", &["TRF012", "TRF014", "TRF203"]),
+    ("TRF300", &["TRF012", "TRF014"]),
+    ("TRF206", &["TRF201"]),
+    ("TRF100", &["TRF012", "TRF014", "TRF101"]),
+    ("TRF102", &["TRF012", "TRF014", "TRF101"]),
+    ("TRF110", &["TRF012", "TRF014"]),
+    ("TRF103", &["TRF012", "TRF014"]),
+];
+
+pub fn apply_precedence(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let overlaps =
+        |a: Span, b: Span| a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1);
+    let beaten: Vec<bool> = diagnostics
+        .iter()
+        .map(|d| {
+            PRECEDENCE.iter().any(|(winner, losers)| {
+                losers.contains(&d.code)
+                    && diagnostics
+                        .iter()
+                        .any(|w| w.code == *winner && overlaps(w.span, d.span))
+            })
+        })
+        .collect();
+    let mut i = 0;
+    diagnostics.retain(|_| {
+        i += 1;
+        !beaten[i - 1]
+    });
+    diagnostics
 }

@@ -9,9 +9,20 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
+use super::Rule;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::rule;
 use crate::schema::{normalize, Schema};
 use crate::syntax::{Node, NodeKind, Parsed, ScalarKind, Span};
+
+pub static RULES: &[Rule] = &[
+    rule!("TRF010", "missing-key", Error, "a required key is missing"),
+    rule!("TRF011", "unknown-key", Error, "unknown key"),
+    rule!("TRF012", "wrong-type", Error, "a value of the wrong type"),
+    rule!("TRF013", "unknown-term", Error, "a value outside its controlled vocabulary"),
+    rule!("TRF014", "constraint", Error, "a constraint of the schema is violated (pattern, length, bounds, unique items, item count)"),
+    rule!("TRF015", "format-version", Error, "`trf` is not a supported format version"),
+];
 
 pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
     let empty = Node {

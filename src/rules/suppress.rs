@@ -3,9 +3,18 @@
 //! its line applies to the next line with content. A bare `# trls: ignore`
 //! silences every rule on that line.
 
+use super::Rule;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::rule;
 use crate::syntax::{Comment, LineIndex, Span};
+
+pub static RULES: &[Rule] = &[rule!(
+    "TRF900",
+    "unused-suppression",
+    Hint,
+    "a `# trls: ignore[...]` comment that silences nothing"
+)];
 
 struct Suppression {
     comment: Span,

@@ -1,0 +1,2 @@
+//! Unit knowledge: UCUM validation and conversion, common non-UCUM spellings, and the
+//! `QuantityKind` catalogue (dimensions, canonical units, plausible ranges).
