@@ -20,6 +20,7 @@ pub struct Checked {
 /// A record after the single-record checks, before configuration and suppressions
 /// are applied: what the workspace phase needs from it.
 pub struct Analysis {
+    pub path: Option<std::path::PathBuf>,
     pub text: String,
     pub lines: LineIndex,
     pub parsed: Parsed,
@@ -45,6 +46,7 @@ pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
                 ),
             );
             Analysis {
+                path: path.map(Path::to_path_buf),
                 lines: LineIndex::new(&text),
                 text,
                 parsed: Parsed::default(),
@@ -79,6 +81,7 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
         diagnostics.extend(rules::check_record(&cx));
     }
     Analysis {
+        path: path.map(Path::to_path_buf),
         text: text.to_string(),
         lines: LineIndex::new(text),
         diagnostics,
@@ -121,7 +124,10 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
 
 /// Check a set of records together (cross-record rules see all of them).
 pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
-    let summaries: Vec<&RecordSummary> = analyses.iter().map(|a| &a.summary).collect();
+    let summaries: Vec<(Option<&Path>, &RecordSummary)> = analyses
+        .iter()
+        .map(|a| (a.path.as_deref(), &a.summary))
+        .collect();
     let workspace = rules::workspace::check(&summaries);
     analyses
         .into_iter()
@@ -133,7 +139,7 @@ pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
 
 /// Check one record on its own (a workspace of one).
 pub fn check_one(analysis: Analysis, config: &Config) -> Checked {
-    let workspace = rules::workspace::check(&[&analysis.summary])
+    let workspace = rules::workspace::check(&[(analysis.path.as_deref(), &analysis.summary)])
         .pop()
         .unwrap_or_default();
     finish(analysis, workspace, config)

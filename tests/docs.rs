@@ -17,6 +17,32 @@ fn block<'d>(doc: &'d str, heading: &str) -> Option<(&'d str, &'d str)> {
     Some((lang, &rest[body_start..=close]))
 }
 
+/// A block is one record, or several checked together, each after a line
+/// `# file: NAME` (for the cross-record rules).
+fn check_files(body: &str, lang: &str, config: &Config) -> Vec<engine::Checked> {
+    let default = if lang == "json" {
+        "doc.trial.json"
+    } else {
+        "doc.trial.yaml"
+    };
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in body.split_inclusive('\n') {
+        match line.trim_end().strip_prefix("# file: ") {
+            Some(name) => files.push((name.to_string(), String::new())),
+            None => match files.last_mut() {
+                Some((_, text)) => text.push_str(line),
+                None => files.push((default.to_string(), line.to_string())),
+            },
+        }
+    }
+    let analyses = files
+        .iter()
+        .map(|(name, text)| engine::analyze(text.as_bytes(), Some(Path::new(name)), config))
+        .collect();
+    let configs = vec![config; files.len()];
+    engine::check_all(analyses, &configs)
+}
+
 #[test]
 fn rule_docs_examples_fire_and_corrections_do_not() {
     let config = Config::default();
@@ -39,19 +65,11 @@ fn rule_docs_examples_fire_and_corrections_do_not() {
                 failures.push(format!("{}: no fenced block after `{heading}`", rule.code));
                 continue;
             };
-            let name = if lang == "json" {
-                "doc.trial.json"
-            } else {
-                "doc.trial.yaml"
-            };
-            let checked = engine::check_bytes(body.as_bytes(), Path::new(name), &config);
-            let fired = checked.diagnostics.iter().any(|d| d.code == rule.code);
+            let checked = check_files(body, lang, &config);
+            let all = checked.iter().flat_map(|c| &c.diagnostics);
+            let fired = all.clone().any(|d| d.code == rule.code);
             if fired != should_fire {
-                let got: Vec<_> = checked
-                    .diagnostics
-                    .iter()
-                    .map(|d| format!("{} {}", d.code, d.message))
-                    .collect();
+                let got: Vec<_> = all.map(|d| format!("{} {}", d.code, d.message)).collect();
                 failures.push(format!(
                     "{} {heading}: expected the rule {}; got {got:?}",
                     rule.code,

@@ -3,8 +3,10 @@
 //! (every code, position and message), and, where safe fixes exist, `<file>.fixed`
 //! is the text `check --fix` must write. Cases named `fires*` must raise their
 //! folder's code; cases named `quiet*` (near misses) must not. A `trls.toml` in a
-//! folder configures its cases. `TRLS_BLESS=1 cargo test` rewrites the expectations
-//! (review the diff before committing).
+//! folder configures its cases. A sub-folder named `fires-*` or `quiet-*` is one
+//! case made of every record in it, checked together (for cross-record rules).
+//! `TRLS_BLESS=1 cargo test` rewrites the expectations (review the diff before
+//! committing).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,20 +15,41 @@ use trls::config::Config;
 use trls::engine;
 
 fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    // Relative (tests run in the package root), so that messages naming other
+    // files are the same on every machine.
+    PathBuf::from("tests/fixtures")
 }
 
-fn cases() -> Vec<PathBuf> {
+/// Each case: its name and the record files checked together.
+fn cases() -> Vec<(String, Vec<PathBuf>)> {
+    let records = |dir: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .filter(|f| trls::workspace::is_record(f))
+            .collect();
+        v.sort();
+        v
+    };
     let mut out = Vec::new();
     for dir in std::fs::read_dir(fixtures_root()).unwrap() {
         let dir = dir.unwrap().path();
         if !dir.is_dir() {
             continue;
         }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if trls::workspace::is_record(&f) {
-                out.push(f);
+        for f in records(&dir) {
+            out.push((
+                f.file_name().unwrap().to_str().unwrap().to_string(),
+                vec![f],
+            ));
+        }
+        for sub in std::fs::read_dir(&dir).unwrap() {
+            let sub = sub.unwrap().path();
+            if sub.is_dir() {
+                out.push((
+                    sub.file_name().unwrap().to_str().unwrap().to_string(),
+                    records(&sub),
+                ));
             }
         }
     }
@@ -36,7 +59,7 @@ fn cases() -> Vec<PathBuf> {
 
 fn config_for(case: &Path) -> Config {
     match Config::find(case.parent().unwrap()) {
-        Some(p) if p.starts_with(fixtures_root()) => Config::load(&p).unwrap(),
+        Some(p) if p.to_string_lossy().contains("tests/fixtures") => Config::load(&p).unwrap(),
         _ => Config::default(),
     }
 }
@@ -83,78 +106,87 @@ fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {
 #[test]
 fn fixtures_produce_their_expected_diagnostics_and_fixes() {
     let mut failures = Vec::new();
-    for case in cases() {
-        let bytes = std::fs::read(&case).unwrap();
-        let config = config_for(&case);
-        let checked = engine::check_bytes(&bytes, &case, &config);
-        let name = case.file_name().unwrap().to_str().unwrap();
-        let code = case
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
-        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    for (name, files) in cases() {
+        let configs: Vec<Config> = files.iter().map(|f| config_for(f)).collect();
+        let analyses = files
+            .iter()
+            .zip(&configs)
+            .map(|(f, c)| engine::analyze(&std::fs::read(f).unwrap(), Some(f), c))
+            .collect();
+        let all = engine::check_all(analyses, &configs.iter().collect::<Vec<_>>());
+        let code = files[0]
+            .ancestors()
+            .find_map(|a| {
+                a.file_name()
+                    .and_then(|n| n.to_str())
+                    .filter(|n| n.starts_with("TRF") || *n == "config")
+            })
+            .unwrap_or("");
+        let codes: Vec<&str> = all
+            .iter()
+            .flat_map(|c| &c.diagnostics)
+            .map(|d| d.code)
+            .collect();
         if name.starts_with("fires") && !codes.contains(&code) {
             failures.push(format!(
-                "{}: expected {code} to fire; got {codes:?}",
-                case.display()
+                "{name} ({code}): expected {code} to fire; got {codes:?}"
             ));
         }
         if name.starts_with("quiet") && codes.contains(&code) {
             failures.push(format!(
-                "{}: expected {code} to stay quiet; got {codes:?}",
-                case.display()
+                "{name} ({code}): expected {code} to stay quiet; got {codes:?}"
             ));
         }
-        compare(
-            &case.with_file_name(format!("{name}.expected")),
-            &render(&checked),
-            &mut failures,
-        );
-        // Fixes: the fixed text is pinned, no longer has the fixed findings, and a
-        // second pass changes nothing.
-        let fixed_path = case.with_file_name(format!("{name}.fixed"));
-        match engine::fix_all(&checked.text, &case, &config) {
-            Some(fixed) => {
-                compare(&fixed_path, &fixed, &mut failures);
-                if engine::fix_all(&fixed, &case, &config).is_some() {
-                    failures.push(format!(
-                        "{}: a second --fix pass changed the text",
-                        case.display()
-                    ));
-                }
-                let after = engine::check_bytes(fixed.as_bytes(), &case, &config);
-                for d in checked
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.fix.as_ref().is_some_and(|f| f.safe))
-                {
-                    if after
+        for ((case, checked), config) in files.iter().zip(&all).zip(&configs) {
+            let file = case.file_name().unwrap().to_str().unwrap();
+            compare(
+                &case.with_file_name(format!("{file}.expected")),
+                &render(checked),
+                &mut failures,
+            );
+            // Fixes: the fixed text is pinned, no longer has the fixed findings, and a
+            // second pass changes nothing.
+            let fixed_path = case.with_file_name(format!("{file}.fixed"));
+            match engine::fix_all(&checked.text, case, config) {
+                Some(fixed) => {
+                    compare(&fixed_path, &fixed, &mut failures);
+                    if engine::fix_all(&fixed, case, config).is_some() {
+                        failures.push(format!(
+                            "{}: a second --fix pass changed the text",
+                            case.display()
+                        ));
+                    }
+                    let after = engine::check_bytes(fixed.as_bytes(), case, config);
+                    for d in checked
                         .diagnostics
                         .iter()
-                        .any(|a| a.code == d.code && a.message == d.message)
+                        .filter(|d| d.fix.as_ref().is_some_and(|f| f.safe))
                     {
+                        if after
+                            .diagnostics
+                            .iter()
+                            .any(|a| a.code == d.code && a.message == d.message)
+                        {
+                            failures.push(format!(
+                                "{}: fixed text still has {} {}",
+                                case.display(),
+                                d.code,
+                                d.message
+                            ));
+                        }
+                    }
+                }
+                None if fixed_path.exists() => {
+                    if std::env::var_os("TRLS_BLESS").is_some() {
+                        std::fs::remove_file(&fixed_path).unwrap();
+                    } else {
                         failures.push(format!(
-                            "{}: fixed text still has {} {}",
-                            case.display(),
-                            d.code,
-                            d.message
+                            "{}: has a .fixed file but no fix applies",
+                            case.display()
                         ));
                     }
                 }
-            }
-            None => {
-                if fixed_path.exists() && std::env::var_os("TRLS_BLESS").is_none() {
-                    failures.push(format!(
-                        "{}: has a .fixed file but no fix applies",
-                        case.display()
-                    ));
-                }
-                if fixed_path.exists() && std::env::var_os("TRLS_BLESS").is_some() {
-                    std::fs::remove_file(&fixed_path).unwrap();
-                }
+                None => {}
             }
         }
     }
@@ -171,15 +203,16 @@ fn every_rule_has_a_firing_and_a_quiet_fixture() {
     let cases = cases();
     let mut missing = Vec::new();
     for rule in trls::rules::RULES.iter() {
-        let in_dir: Vec<&PathBuf> = cases
+        let in_dir: Vec<&String> = cases
             .iter()
-            .filter(|c| c.parent().unwrap().ends_with(rule.code))
+            .filter(|(_, files)| {
+                files
+                    .iter()
+                    .any(|f| f.ancestors().any(|a| a.ends_with(rule.code)))
+            })
+            .map(|(name, _)| name)
             .collect();
-        let has = |prefix: &str| {
-            in_dir
-                .iter()
-                .any(|c| c.file_name().unwrap().to_str().unwrap().starts_with(prefix))
-        };
+        let has = |prefix: &str| in_dir.iter().any(|n| n.starts_with(prefix));
         if !has("fires") {
             missing.push(format!("{}: no fires* fixture", rule.code));
         }

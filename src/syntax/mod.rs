@@ -106,6 +106,23 @@ impl Node {
         self.as_scalar().map(|s| s.text.as_str())
     }
 
+    /// The scalar node whose span is exactly `span`, searching this subtree.
+    pub fn pointer_at(&self, span: Span) -> Option<&Node> {
+        if self.span == span && self.as_scalar().is_some() {
+            return Some(self);
+        }
+        if self.span.start > span.start || self.span.end < span.end {
+            return None;
+        }
+        match &self.kind {
+            NodeKind::Scalar(_) => None,
+            NodeKind::Seq(items) => items.iter().find_map(|n| n.pointer_at(span)),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find_map(|e| e.key.pointer_at(span).or_else(|| e.value.pointer_at(span))),
+        }
+    }
+
     /// Number of nodes in this subtree (keys included).
     pub fn count(&self) -> usize {
         match &self.kind {
