@@ -6,6 +6,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod ide;
 pub mod ids;
 pub mod model;
 pub mod rules;

@@ -1,0 +1,98 @@
+//! Editor features as pure functions of a document's text and the workspace view:
+//! completion, hover, navigation, outline, folding and links. They return byte spans;
+//! the language server converts them to positions in the negotiated encoding. None of
+//! them checks anything: diagnostics come from the engine.
+
+use std::path::Path;
+
+use crate::model::{Kind, RecordSummary};
+use crate::syntax::Span;
+
+/// One record of the workspace, as the editor features see it.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordRef<'a> {
+    pub path: &'a Path,
+    pub summary: &'a RecordSummary,
+}
+
+/// Every record of the workspace (open documents and files on disk).
+#[derive(Clone, Debug, Default)]
+pub struct WorkspaceView<'a> {
+    pub records: Vec<RecordRef<'a>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A mapping key.
+    Key,
+    /// A controlled-vocabulary term.
+    Term,
+    /// A UCUM unit.
+    Unit,
+    /// A local id (arm, intervention, outcome, source).
+    LocalId,
+    /// The registry id of a workspace record.
+    RecordId,
+    /// A new list item (a whole arm, source, ...).
+    Snippet,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: ItemKind,
+    /// One line shown beside the label (a term's label, a key's type).
+    pub detail: Option<String>,
+    /// Markdown (a term's definition, a key's description).
+    pub documentation: Option<String>,
+    /// Text to insert; an LSP snippet (`$1`, `${1:label}`) when `snippet`.
+    pub insert: String,
+    pub snippet: bool,
+    /// The range the insertion replaces (the word being typed).
+    pub replace: Span,
+    /// Sort key: required keys first, then the rest.
+    pub sort: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoverInfo {
+    pub markdown: String,
+    pub span: Span,
+}
+
+/// What a name at the cursor refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Symbol {
+    Local(Kind, String),
+    /// A registry id, in canonical spelling.
+    Registry(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutlineKind {
+    Record,
+    Arm,
+    Intervention,
+    Outcome,
+    Result,
+    Source,
+    Section,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutlineItem {
+    pub name: String,
+    pub detail: Option<String>,
+    pub kind: OutlineKind,
+    /// The whole entry.
+    pub span: Span,
+    /// What to select (its id or key).
+    pub selection: Span,
+    pub children: Vec<OutlineItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub span: Span,
+    pub target: String,
+}
