@@ -1,12 +1,13 @@
 //! The one entry point every shell calls: text in, diagnostics out.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{LocalIndex, RecordSummary};
 use crate::rules::{self, Context};
 use crate::syntax::{self, LineIndex, Node, NodeKind, Parsed, Span, Syntax};
+use crate::workspace::index::WorkspaceIndex;
 
 /// A checked document: its text (lossily decoded if it was not UTF-8), the line
 /// index for positions, and its diagnostics ordered by position.
@@ -124,25 +125,41 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
 
 /// Check a set of records together (cross-record rules see all of them).
 pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
-    let summaries: Vec<(Option<&Path>, &RecordSummary)> = analyses
+    let paths: Vec<PathBuf> = analyses
         .iter()
-        .map(|a| (a.path.as_deref(), &a.summary))
+        .enumerate()
+        .map(|(i, a)| {
+            a.path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("<document {i}>")))
+        })
         .collect();
-    let workspace = rules::workspace::check(&summaries);
+    let index = WorkspaceIndex::build(
+        paths
+            .iter()
+            .map(PathBuf::as_path)
+            .zip(analyses.iter().map(|a| &a.summary)),
+    );
     analyses
         .into_iter()
-        .zip(workspace)
+        .zip(&paths)
         .zip(configs)
-        .map(|((a, w), c)| finish(a, w, c))
+        .map(|((a, path), c)| {
+            let workspace = rules::workspace::check(path, &a.summary, &index);
+            finish(a, workspace, c)
+        })
         .collect()
 }
 
 /// Check one record on its own (a workspace of one).
 pub fn check_one(analysis: Analysis, config: &Config) -> Checked {
-    let workspace = rules::workspace::check(&[(analysis.path.as_deref(), &analysis.summary)])
+    check_all(vec![analysis], &[config])
         .pop()
-        .unwrap_or_default();
-    finish(analysis, workspace, config)
+        .unwrap_or_else(|| Checked {
+            text: String::new(),
+            lines: LineIndex::new(""),
+            diagnostics: Vec::new(),
+        })
 }
 
 /// Check one file on its own.

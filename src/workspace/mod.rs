@@ -2,6 +2,8 @@
 //! each configuration's `[files]` globs) and, per file, the configuration that
 //! governs it.
 
+pub mod index;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
