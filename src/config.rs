@@ -228,6 +228,18 @@ impl Config {
         matches!(self.severities.get(code), Some(None))
     }
 
+    /// This configuration with rule severities overridden (editor settings win over
+    /// `trls.toml`).
+    pub fn with_severities(&self, overrides: &HashMap<String, Option<Severity>>) -> Config {
+        let mut c = self.clone();
+        for (code, sev) in overrides {
+            if let Some(rule) = crate::rules::rule(code) {
+                c.severities.insert(rule.code.to_string(), *sev);
+            }
+        }
+        c
+    }
+
     /// Whether a file found by walking a folder is selected by `[files]`.
     pub fn selects(&self, file: &Path) -> bool {
         let Some(cfg) = &self.path else {

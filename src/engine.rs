@@ -92,6 +92,20 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
     }
 }
 
+/// Only what a record contributes to the workspace index (no checks): for indexing
+/// files that are not open.
+pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return RecordSummary::default();
+    };
+    let parsed = syntax::parse(text, Syntax::from_path(path));
+    parsed
+        .root
+        .as_ref()
+        .map(RecordSummary::build)
+        .unwrap_or_default()
+}
+
 /// Add the workspace phase's findings, then apply precedence, configured severities
 /// and suppressions, and order by position.
 pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -> Checked {

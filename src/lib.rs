@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod ide;
 pub mod ids;
+pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod schema;
