@@ -2,6 +2,7 @@
 //! summary and documentation (what `trls explain` prints). The checks themselves live
 //! in one file per family; each rule's fixtures live in `tests/fixtures/<CODE>/`.
 
+mod dates;
 pub mod design;
 pub mod ids;
 pub mod refs;
