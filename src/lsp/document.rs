@@ -61,18 +61,18 @@ impl Document {
             return false;
         }
         self.pending.insert(version, changes);
+        // Clients number versions consecutively; an edit that skips ahead waits for
+        // its predecessor. If a further edit arrives while the gap is still open, the
+        // client skips numbers, and everything pending is applied in order (waiting
+        // longer would lose edits).
+        let flush = self.pending.len() >= 2;
         let mut changed = false;
         while let Some(entry) = self.pending.first_entry() {
             let v = *entry.key();
-            // Clients number versions consecutively; an edit that skips ahead waits
-            // for its predecessor, unless a further edit arrived meanwhile (then the
-            // client skips numbers, and waiting would lose edits).
-            let gap = v > self.version + 1;
-            if gap && self.pending.len() < 2 {
+            if v > self.version + 1 && !flush {
                 break;
             }
-            let changes = self.pending.remove(&v).unwrap_or_default();
-            for c in changes {
+            for c in entry.remove() {
                 self.apply(c, enc);
             }
             self.version = v;
@@ -202,7 +202,7 @@ mod tests {
     fn utf16_and_utf8_edits_after_non_ascii() {
         // `µ` is 2 UTF-8 bytes and 1 UTF-16 unit; `😀` is 4 bytes and 2 units.
         let mut d = Document::new(uri(), 1, "a: µ😀x\n");
-        assert!(d.change(2, vec![edit(0, 5, 0, 6, "y")], Encoding::Utf16));
+        assert!(d.change(2, vec![edit(0, 6, 0, 7, "y")], Encoding::Utf16));
         assert_eq!(d.text(), "a: µ😀y\n");
         assert!(d.change(3, vec![edit(0, 9, 0, 10, "z")], Encoding::Utf8));
         assert_eq!(d.text(), "a: µ😀z\n");
@@ -219,7 +219,11 @@ mod tests {
         assert_eq!(d.version, 3);
         // A stale version is ignored.
         assert!(!d.change(2, vec![edit(0, 0, 0, 0, "X")], Encoding::Utf16));
-        assert_eq!(d.text(), "2abc");
+        assert_eq!(d.text(), "23abc");
+        // A client that skips numbers: the early edit is applied once another arrives.
+        assert!(!d.change(5, vec![edit(0, 0, 0, 0, "5")], Encoding::Utf16));
+        assert!(d.change(7, vec![edit(0, 0, 0, 0, "7")], Encoding::Utf16));
+        assert_eq!(d.text(), "7523abc");
     }
 
     #[test]
