@@ -194,9 +194,33 @@ impl Backend {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Check a document and publish its diagnostics if it is still at the version
-    /// they were computed from. With `debounce`, wait for typing to pause first.
-    async fn diagnose(&self, uri: Uri, debounce: bool) {
+    /// The diagnostics job of an open document, taken under the lock.
+    fn job(&self, uri: &Uri) -> Option<Job> {
+        let mut st = self.lock();
+        if st.shutting_down {
+            return None;
+        }
+        let doc = st.docs.get(uri)?;
+        let (version, text, path) = (doc.version, doc.text(), doc.path.clone());
+        let path = path.unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        let config = st.config_for(Some(&path));
+        Some(Job {
+            uri: uri.clone(),
+            version,
+            text,
+            path,
+            config,
+            index: st.index.clone(),
+            enc: st.enc,
+            related: st.caps.related_information,
+        })
+    }
+
+    /// Check a document; if it is still at the version checked, record its summary in
+    /// the workspace index and (for push clients) publish its diagnostics. With
+    /// `debounce`, wait for typing to pause first; with `cascade`, re-check the other
+    /// open documents when its summary changed (cross-record findings).
+    async fn diagnose(&self, uri: Uri, debounce: bool, cascade: bool) {
         if debounce {
             let version = self.lock().docs.get(&uri).map(|d| d.version);
             tokio::time::sleep(DEBOUNCE).await;
@@ -204,27 +228,8 @@ impl Backend {
                 return; // a newer change will be checked
             }
         }
-        let job = {
-            let mut st = self.lock();
-            if st.caps.pull_diagnostics || st.shutting_down {
-                return;
-            }
-            let Some(doc) = st.docs.get(&uri) else { return };
-            let (version, text, path) = (doc.version, doc.text(), doc.path.clone());
-            let path = path.unwrap_or_else(|| PathBuf::from(uri.as_str()));
-            let config = st.config_for(Some(&path));
-            Job {
-                uri: uri.clone(),
-                version,
-                text,
-                path,
-                config,
-                index: st.index.clone(),
-                enc: st.enc,
-                related: st.caps.related_information,
-            }
-        };
-        let Ok(job) = guarded(move || {
+        let Some(job) = self.job(&uri) else { return };
+        let Ok((job, outcome)) = guarded(move || {
             let outcome = compute(&job);
             (job, outcome)
         })
@@ -238,23 +243,23 @@ impl Backend {
                 .await;
             return;
         };
-        let (job, outcome) = job;
-        let summary_changed = {
+        let (summary_changed, push) = {
             let mut st = self.lock();
-            let current = st.docs.get(&job.uri).map(|d| d.version);
-            if current != Some(job.version) {
+            if st.docs.get(&job.uri).map(|d| d.version) != Some(job.version) {
                 return; // stale: never publish over a newer version
             }
             let changed = st.index.records.get(&job.path) != Some(&outcome.summary);
             if changed {
                 Arc::make_mut(&mut st.index).insert(&job.path, outcome.summary.clone());
             }
-            changed
+            (changed, !st.caps.pull_diagnostics)
         };
-        self.client
-            .publish_diagnostics(job.uri.clone(), outcome.diagnostics, Some(job.version))
-            .await;
-        if summary_changed {
+        if push {
+            self.client
+                .publish_diagnostics(job.uri.clone(), outcome.diagnostics, Some(job.version))
+                .await;
+        }
+        if summary_changed && cascade {
             self.rediagnose_others(&job.uri).await;
         }
     }
@@ -271,41 +276,7 @@ impl Backend {
             return;
         }
         for uri in uris {
-            Box::pin(self.diagnose_no_cascade(uri)).await;
-        }
-    }
-
-    /// Like `diagnose`, without re-checking others when the summary changes.
-    async fn diagnose_no_cascade(&self, uri: Uri) {
-        let job = {
-            let mut st = self.lock();
-            let Some(doc) = st.docs.get(&uri) else { return };
-            let (version, text, path) = (doc.version, doc.text(), doc.path.clone());
-            let path = path.unwrap_or_else(|| PathBuf::from(uri.as_str()));
-            let config = st.config_for(Some(&path));
-            Job {
-                uri: uri.clone(),
-                version,
-                text,
-                path,
-                config,
-                index: st.index.clone(),
-                enc: st.enc,
-                related: st.caps.related_information,
-            }
-        };
-        let Ok((job, outcome)) = guarded(move || {
-            let o = compute(&job);
-            (job, o)
-        })
-        .await
-        else {
-            return;
-        };
-        if self.lock().docs.get(&job.uri).map(|d| d.version) == Some(job.version) {
-            self.client
-                .publish_diagnostics(job.uri, outcome.diagnostics, Some(job.version))
-                .await;
+            Box::pin(self.diagnose(uri, false, false)).await;
         }
     }
 
@@ -316,7 +287,7 @@ impl Backend {
             return;
         }
         for uri in uris {
-            self.diagnose_no_cascade(uri).await;
+            self.diagnose(uri, false, false).await;
         }
     }
 
@@ -617,10 +588,22 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let uri = doc.uri.clone();
-        self.lock()
-            .docs
-            .insert(uri.clone(), Document::new(doc.uri, doc.version, &doc.text));
-        self.diagnose(uri, false).await;
+        let document = Document::new(doc.uri, doc.version, &doc.text);
+        // Into the workspace index at once, so that other documents see it.
+        let mut new_summary = false;
+        if let Some(path) = document.path.clone() {
+            let summary = engine::summarize(doc.text.as_bytes(), &path);
+            let mut st = self.lock();
+            if st.index.records.get(&path) != Some(&summary) {
+                Arc::make_mut(&mut st.index).insert(&path, summary);
+                new_summary = true;
+            }
+        }
+        self.lock().docs.insert(uri.clone(), document);
+        self.diagnose(uri.clone(), false, true).await;
+        if new_summary {
+            self.rediagnose_others(&uri).await;
+        }
         self.publish_config_errors().await;
     }
 
@@ -635,7 +618,7 @@ impl LanguageServer for Backend {
             }
         };
         if changed {
-            self.diagnose(uri, true).await;
+            self.diagnose(uri, true, true).await;
         }
     }
 

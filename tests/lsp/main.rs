@@ -1,0 +1,302 @@
+//! The language server over the wire: sync, diagnostics, encodings, workspace,
+//! configuration, code actions and robustness. Editor features read from
+//! cursor-marked fixtures are in `features.rs`.
+
+mod harness;
+
+use harness::{capabilities, codes, scratch, uri, Client};
+use serde_json::json;
+
+const RECORD: &str = "trf: 1
+id: NCT06853522
+title: 间充质干细胞外泌体
+status: NOT_YET_RECRUITNG
+study_type: OBSERVATIONAL
+conditions: [Ulcerative Colitis]
+enrollment: {count: 40, type: ESTIMATED}
+dates: {start: 2025-05-30}
+sources:
+  - {id: ctgov, kind: REGISTRY, registry_id: NCT06853522}
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn negotiates_utf8_when_offered_else_utf16() {
+    let (_c, init) = Client::start(capabilities(true, false), None).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let (_c, init) = Client::start(capabilities(false, false), None).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        init["capabilities"]["textDocumentSync"], 2,
+        "incremental sync"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishes_versioned_diagnostics_with_positions_in_the_negotiated_encoding() {
+    // A Chinese title before the error: columns differ between encodings.
+    let text = "trf: 1\nid: NCT06853522\ntitle: 间充质干细胞外泌体 x: y\n";
+    let line = text.lines().nth(2).unwrap();
+    let at = line.find(": y").unwrap();
+    let utf16 = line[..at].encode_utf16().count();
+    for (utf8, col) in [(false, utf16), (true, at)] {
+        let (mut c, _) = Client::start(capabilities(utf8, false), None).await;
+        let u = "file:///tmp/enc.trial.yaml";
+        c.open(u, text).await;
+        let diags = c.diagnostics(u, 1).await;
+        let d = diags
+            .iter()
+            .find(|d| d["code"] == "TRF001")
+            .expect("TRF001");
+        assert_eq!(
+            d["range"]["start"],
+            json!({"line": 2, "character": col}),
+            "utf8={utf8}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incremental_changes_update_diagnostics_and_stale_results_are_never_published() {
+    let (mut c, _) = Client::start(capabilities(false, false), None).await;
+    let u = "file:///tmp/sync.trial.yaml";
+    c.open(u, RECORD).await;
+    let first = c.diagnostics(u, 1).await;
+    assert_eq!(codes(&first), ["TRF013"]);
+    // Fix the typo in three quick edits (versions 2..4): "RECRUITNG" → "RECRUITING".
+    let line = 3;
+    let col = "status: NOT_YET_RECRUIT".chars().count() as u32;
+    c.change(u, 2, json!([{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "I"}])).await;
+    c.change(u, 3, json!([{"range": {"start": {"line": 2, "character": 7}, "end": {"line": 2, "character": 16}}, "text": "外泌体"}])).await;
+    c.change(u, 4, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# edited\n"}])).await;
+    let last = c.diagnostics(u, 4).await;
+    assert!(last.is_empty(), "{last:?}");
+    // Every publication for this document is at a version no older than the one before.
+    let versions: Vec<i64> = c
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u)
+        .map(|m| m["params"]["version"].as_i64().unwrap())
+        .collect();
+    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "{versions:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_diagnostics_when_the_client_supports_them() {
+    let (mut c, init) = Client::start(capabilities(false, true), None).await;
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["workspaceDiagnostics"],
+        true
+    );
+    let u = "file:///tmp/pull.trial.yaml";
+    c.open(u, RECORD).await;
+    let report = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": u}}),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+    assert_eq!(codes(report["items"].as_array().unwrap()), ["TRF013"]);
+    let ws = c
+        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .await;
+    assert_eq!(ws["items"][0]["uri"], u);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_and_fix_all_code_actions() {
+    let (mut c, _) = Client::start(capabilities(false, false), None).await;
+    let u = "file:///tmp/fix.trial.yaml";
+    c.open(u, RECORD).await;
+    let diags = c.diagnostics(u, 1).await;
+    let range = diags[0]["range"].clone();
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": range, "context": {"diagnostics": diags}}),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let quick = actions
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .expect("quickfix");
+    assert_eq!(quick["title"], "replace with `NOT_YET_RECRUITING`");
+    let edit = &quick["edit"]["changes"][u][0];
+    assert_eq!(edit["newText"], "NOT_YET_RECRUITING");
+    assert_eq!(edit["range"], range);
+    let all = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": range, "context": {"diagnostics": [], "only": ["source.fixAll.trls"]}}),
+        )
+        .await;
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["kind"], "source.fixAll.trls");
+    let text = all[0]["edit"]["changes"][u][0]["newText"].as_str().unwrap();
+    assert!(text.contains("status: NOT_YET_RECRUITING\n"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_and_related_information() {
+    let (mut c, _) = Client::start(capabilities(false, false), None).await;
+    let u = "file:///tmp/tags.trial.yaml";
+    let text = RECORD.replace(
+        "status: NOT_YET_RECRUITNG",
+        "status: NOT_YET_RECRUITING\ntitle: again",
+    );
+    c.open(u, &text).await;
+    let diags = c.diagnostics(u, 1).await;
+    let dup = diags
+        .iter()
+        .find(|d| d["code"] == "TRF002")
+        .expect("TRF002");
+    assert_eq!(
+        dup["relatedInformation"][0]["location"]["range"]["start"]["line"],
+        2
+    );
+    let unused = "trf: 1
+id: NCT06853522
+title: x
+status: NOT_YET_RECRUITING
+study_type: INTERVENTIONAL
+phases: [PHASE1]
+conditions: [UC]
+product: {modality: EXOSOMES, cell_source: UMBILICAL_CORD}
+design: {allocation: NON_RANDOMIZED, intervention_model: SINGLE_GROUP, masking: NONE}
+enrollment: {count: 4, type: ESTIMATED}
+dates: {start: 2025-05-30}
+arms:
+  - {id: a, type: EXPERIMENTAL, label: A, interventions: [x]}
+interventions:
+  - {id: x, type: BIOLOGICAL, name: X}
+  - {id: y, type: OTHER, name: Y}
+sources:
+  - {id: ctgov, kind: REGISTRY, registry_id: NCT06853522}
+";
+    let u2 = "file:///tmp/unused.trial.yaml";
+    c.open(u2, unused).await;
+    let diags = c.diagnostics(u2, 1).await;
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "TRF109")
+        .expect("TRF109");
+    assert_eq!(d["tags"], json!([1]), "Unnecessary tag");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indexes_the_workspace_with_progress_and_follows_watched_files() {
+    let root = scratch("ws");
+    let a = RECORD
+        .replace("NOT_YET_RECRUITNG", "NOT_YET_RECRUITING")
+        .replace("sources:", "related: [NCT02442037]\nsources:");
+    std::fs::write(root.join("a.trial.yaml"), &a).unwrap();
+    let (mut c, _) = Client::start(capabilities(false, false), Some(&root)).await;
+    // Progress: begin … end.
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let ua = uri(&root.join("a.trial.yaml"));
+    c.open(&ua, &a).await;
+    let diags = c.diagnostics(&ua, 1).await;
+    assert_eq!(
+        codes(&diags),
+        ["TRF108"],
+        "the related trial is not recorded yet"
+    );
+    // A file that is not open appears on disk: the related trial is now recorded.
+    let b = RECORD
+        .replace("NOT_YET_RECRUITNG", "COMPLETED")
+        .replace("NCT06853522", "NCT02442037");
+    let pb = root.join("b.trial.yaml");
+    std::fs::write(&pb, &b).unwrap();
+    c.backlog.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&pb), "type": 1}]}),
+    )
+    .await;
+    let diags = c.diagnostics(&ua, 1).await;
+    assert!(diags.is_empty(), "{diags:?}");
+    // Workspace symbols find records that are not open, by id or title.
+    let syms = c
+        .request("workspace/symbol", json!({"query": "NCT0244"}))
+        .await;
+    assert_eq!(syms[0]["name"], "NCT02442037");
+    assert_eq!(syms[0]["location"]["uri"], uri(&pb));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_records_update_in_every_open_file() {
+    let root = scratch("dup");
+    let text = RECORD.replace("NOT_YET_RECRUITNG", "NOT_YET_RECRUITING");
+    let (mut c, _) = Client::start(capabilities(false, false), Some(&root)).await;
+    let (u1, u2) = (
+        uri(&root.join("one.trial.yaml")),
+        uri(&root.join("two.trial.yaml")),
+    );
+    c.open(&u1, &text).await;
+    assert!(c.diagnostics(&u1, 1).await.is_empty());
+    c.open(&u2, &text).await;
+    let d2 = c.diagnostics(&u2, 1).await;
+    assert_eq!(codes(&d2), ["TRF105"], "{:#?}", c.backlog);
+    // The first file learns about the second without being edited.
+    let again = c
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == u1.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert_eq!(codes(again["diagnostics"].as_array().unwrap()), ["TRF105"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_from_workspace_configuration() {
+    let (mut c, _) = Client::start(capabilities(false, false), None).await;
+    c.settings = json!({"rules": {"TRF013": "off"}});
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}))
+        .await;
+    let u = "file:///tmp/settings.trial.yaml";
+    // Wait until the server has asked for the new settings.
+    c.wait_for("workspace/configuration", |_| true).await;
+    c.wait_for("workspace/configuration", |_| true).await;
+    c.open(u, RECORD).await;
+    assert!(c.diagnostics(u, 1).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_errors_and_the_server_goes_on() {
+    let (mut c, _) = Client::start(capabilities(false, true), None).await;
+    let resp = c
+        .request_raw(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": "file:///nowhere.trial.yaml"}}),
+        )
+        .await;
+    assert!(resp.get("error").is_some(), "{resp}");
+    let resp = c
+        .request_raw("textDocument/codeAction", json!({"nonsense": true}))
+        .await;
+    assert!(resp.get("error").is_some(), "{resp}");
+    let resp = c.request_raw("trls/unknownMethod", json!({})).await;
+    assert!(resp.get("error").is_some(), "{resp}");
+    // Out-of-range positions are clamped, not fatal.
+    let u = "file:///tmp/range.trial.yaml";
+    c.open(u, RECORD).await;
+    let far =
+        json!({"start": {"line": 999, "character": 999}, "end": {"line": 1000, "character": 0}});
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": far, "context": {"diagnostics": []}}),
+        )
+        .await;
+    assert!(actions.is_array());
+    // Still serving.
+    let report = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": u}}),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+}
