@@ -224,7 +224,7 @@ fn atom_code(atom: &str, enzyme: bool) -> Option<String> {
 /// the spelling is recognised and the result is valid UCUM.
 pub fn ucum_code(spelling: &str, enzyme: bool) -> Option<String> {
     let s = spelling.trim();
-    if s.is_empty() {
+    if s.is_empty() || s.len() > ucum::MAX_UNIT_LEN {
         return None;
     }
     let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
@@ -323,6 +323,10 @@ pub fn intended(unit: &str) -> Option<(String, Vec<Suspicion>)> {
 pub fn prefix_variants(unit: &str) -> Vec<String> {
     let toks = tokens(unit);
     let mut out = Vec::new();
+    // Clinical units have a few atoms; more is not worth guessing about.
+    if toks.iter().filter(|t| matches!(t, Tok::Atom(..))).count() > 4 {
+        return out;
+    }
     // `toks` with atom `at` (and its exponent) replaced.
     let rebuild = |at: usize, atom: &str, exp: &str| {
         let mut s = String::new();

@@ -71,6 +71,10 @@ pub struct UnitInfo {
 
 /// Most analyses a thread keeps before it starts over.
 const MEMO_LIMIT: usize = 4096;
+/// Longest unit analysed: clinical units are a few characters; this bounds the work a
+/// hostile file can ask for (UCUM's error suggestions compare the whole text with
+/// every unit).
+pub const MAX_UNIT_LEN: usize = 200;
 
 thread_local! {
     static MEMO: RefCell<HashMap<String, Rc<Result<UnitInfo, String>>>> =
@@ -108,6 +112,9 @@ pub fn is_valid(unit: &str) -> bool {
 fn analyse_uncached(unit: &str) -> Result<UnitInfo, String> {
     if unit.is_empty() {
         return Err("an empty unit".into());
+    }
+    if unit.len() > MAX_UNIT_LEN {
+        return Err(format!("longer than {MAX_UNIT_LEN} characters"));
     }
     let a = octofhir_ucum::analyse(unit).map_err(|e| first_line(&e.to_string()))?;
     let amount = amount_exponent(&a.parsed_ast).clamp(i8::MIN as i32, i8::MAX as i32) as i8;
