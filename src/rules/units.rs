@@ -331,7 +331,11 @@ impl<'t> Checker<'t> {
                 node: item,
             };
             if let Some(u) = item.get("unit") {
-                if let Some(text) = u.as_scalar().filter(|s| s.kind != ScalarKind::Null) {
+                // An empty unit is the schema's finding (TRF014).
+                if let Some(text) = u
+                    .as_scalar()
+                    .filter(|s| s.kind != ScalarKind::Null && !s.text.is_empty())
+                {
                     outcome.unit_written = true;
                     let style = quantity::style(self.text, u, quantity::is_flow(self.text, item));
                     let syntax = self.syntax;
@@ -406,6 +410,9 @@ impl<'t> Checker<'t> {
                 let Some(o) = outcome else {
                     continue;
                 };
+                if !v.q.value.is_finite() {
+                    continue;
+                }
                 if !self.fits_outcome(&v, o, statistic) {
                     continue;
                 }
