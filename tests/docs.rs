@@ -39,10 +39,17 @@ fn rule_docs_examples_fire_and_corrections_do_not() {
                 failures.push(format!("{}: no fenced block after `{heading}`", rule.code));
                 continue;
             };
-            let name = if lang == "json" {
-                "doc.trial.json"
-            } else {
-                "doc.trial.yaml"
+            // A first line `# NAME.trial.yaml` names the file (as in format.md's
+            // complete record); TRF104 judges file names.
+            let named = body
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# "))
+                .filter(|n| trls::workspace::is_record(Path::new(n.trim())));
+            let name = match named {
+                Some(n) => n.trim(),
+                None if lang == "json" => "doc.trial.json",
+                None => "doc.trial.yaml",
             };
             let checked = engine::check_bytes(body.as_bytes(), Path::new(name), &config);
             let fired = checked.diagnostics.iter().any(|d| d.code == rule.code);
