@@ -102,7 +102,7 @@ static FORMATS: LazyLock<Vec<Def>> = LazyLock::new(|| {
             let pattern = schema
                 .at(&format!("/$defs/{}/pattern", k.def()))
                 .and_then(|p| p.as_str())
-                .and_then(|p| Regex::new(p).ok());
+                .and_then(|p| Regex::new(&super::ascii_digits(p)).ok());
             Def { pattern }
         })
         .collect()
@@ -339,6 +339,7 @@ mod tests {
             (Doi, "10.1038"),
             (Doi, "https://doi.org/10.1177/x"),
             (Doi, "10.12/x"),
+            (Pmid, "３５９２７２３１"),
             (Pmid, "0123"),
             (Pmid, "1234567890"),
             (Pmid, "PMID: 123"),

@@ -85,7 +85,8 @@ static REGISTRIES: LazyLock<Vec<Registry>> = LazyLock::new(|| {
         .terms
         .iter()
         .filter_map(|t| {
-            let source = t.extra.get("pattern")?.as_str()?;
+            let source = ascii_digits(t.extra.get("pattern")?.as_str()?);
+            let source = source.as_str();
             let format = Format::parse(source);
             let inner = source.trim_start_matches('^').trim_end_matches('$');
             let search = (t.id != PUBLICATION)
@@ -125,6 +126,28 @@ static REGISTRIES: LazyLock<Vec<Registry>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// `\d` in Rust's regex syntax is any Unicode decimal digit (`٣`, `３`); ids are
+/// written with ASCII digits, so formats are compiled with `[0-9]`.
+pub(crate) fn ascii_digits(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('d') => out.push_str("[0-9]"),
+            Some(e) => {
+                out.push('\\');
+                out.push(e);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
 
 pub fn registries() -> &'static [Registry] {
     &REGISTRIES
@@ -494,6 +517,8 @@ mod tests {
             "200400271411",
             "12345678",
             "PMC12855734",
+            "NCT０３７６５９５７",
+            "NCT٠٣٧٦٥٩٥٧",
             "PMID:0123",
             "DOI:10.1177 x",
             "jRCT20802238",
@@ -630,6 +655,47 @@ mod tests {
                 .as_deref(),
             Some("https://pmc.ncbi.nlm.nih.gov/articles/PMC12855734/")
         );
+    }
+
+    #[test]
+    fn odd_input_is_judged_without_panicking() {
+        let long = "NCT".repeat(5000);
+        for s in [
+            "",
+            " ",
+            "%",
+            "%%",
+            "%4",
+            "%é",
+            "é%C3%A9",
+            "\u{0}",
+            "ｎｃｔ",
+            "NCT\u{2013}03765957",
+            "-",
+            "/",
+            ":",
+            "__",
+            "PMCID:",
+            "DOI:",
+            "DOI:10.",
+            "jRCT",
+            "ChiCTR--",
+            long.as_str(),
+            "2022-501549-57-00-00",
+            "NCT03765957NCT03765957",
+        ] {
+            let _ = canonical(s);
+            let _ = looks_like(s, Some("CTGOV"));
+            let _ = looks_like(s, Some("NO_SUCH"));
+            let _ = find_in_url(s);
+            let _ = publication(s);
+            for k in formats::IdKind::ALL {
+                let _ = k.is_valid(s);
+                let _ = k.repair(s);
+            }
+        }
+        // A typographic dash is a separator.
+        is("NCT\u{2013}03765957", "CTGOV", "NCT03765957");
     }
 
     #[test]

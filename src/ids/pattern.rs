@@ -72,7 +72,7 @@ impl Class {
     }
     fn describe(&self) -> String {
         let (one, many) = match (self.kind, self.fold) {
-            (Kind::Digit, _) if self.src == r"\d" || self.src == "[0-9]" => {
+            (Kind::Digit, _) if self.src == "[0-9]" => {
                 ("a digit".to_string(), "digits".to_string())
             }
             (Kind::Digit, _) => {
@@ -169,7 +169,7 @@ impl Parser<'_> {
                     Item::Group(self.alternatives(depth + 1)?)
                 }
                 '\\' => match self.chars.next()? {
-                    'd' => Item::Class(class(r"\d", Kind::Digit, Fold::Keep)),
+                    'd' => Item::Class(class("[0-9]", Kind::Digit, Fold::Keep)),
                     'S' => Item::Class(class(r"\S", Kind::Other, Fold::Keep)),
                     e if e.is_ascii_alphanumeric() => return None,
                     e => Item::Lit(e),

@@ -214,7 +214,7 @@ fn registry_id(
 }
 
 fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>) -> Diagnostic {
-    let shown = shorten(text);
+    let shown = quote(text);
     let rows = ids::matching(text);
     if rows.len() > 1 {
         let names: Vec<String> = rows.iter().map(|r| format!("`{}`", r.code)).collect();
@@ -222,7 +222,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
             "TRF100",
             node.span,
             format!(
-                "`{shown}` matches the formats of {}; a registry id must match exactly one",
+                "{shown} matches the formats of {}; a registry id must match exactly one",
                 names.join(" and ")
             ),
         );
@@ -233,7 +233,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
             "TRF100",
             node.span,
             format!(
-                "`{shown}` is not a registry id; did you mean the `{}` id `{}`?",
+                "{shown} is not a registry id; did you mean the `{}` id `{}`?",
                 c.registry, c.id
             ),
         )
@@ -245,7 +245,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
         Some(Likeness::Registry(r)) => Diagnostic::new(
             "TRF100",
             node.span,
-            format!("`{shown}` is not a registry id; {}", r.format_hint()),
+            format!("{shown} is not a registry id; {}", r.format_hint()),
         ),
         None => {
             let registries = ids::registries();
@@ -264,7 +264,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
                 "TRF100",
                 node.span,
                 format!(
-                    "`{shown}` is not in any registry's format; a registry id looks like {}{publication}",
+                    "{shown} is not in any registry's format; a registry id looks like {}{publication}",
                     examples.join(" or ")
                 ),
             )
@@ -347,6 +347,13 @@ fn repeated_primary(
         let Some((node, text)) = item.get("id").and_then(scalar_text) else {
             continue;
         };
+        // An item written as an alias (`- *same`) keeps its anchor's spans inside:
+        // report it at the alias.
+        let at = if item.span.start <= node.span.start && node.span.end <= item.span.end {
+            node.span
+        } else {
+            item.span
+        };
         let edit = if all {
             remove_list(cx.text, entry, &entry.value)
         } else {
@@ -354,7 +361,7 @@ fn repeated_primary(
         };
         let d = Diagnostic::new(
             "TRF112",
-            node.span,
+            at,
             format!(
                 "`{}` repeats the primary `id` (`{want}`); secondary ids list only the \
                  trial's other identifiers, so remove this item",
@@ -362,11 +369,14 @@ fn repeated_primary(
             ),
         )
         .with_related(primary_node.span, "the primary `id`")
-        .with_fix(edit.map(|e| Fix {
-            title: "Remove the repeated id".into(),
-            edits: vec![e],
-            safe: true,
-        }));
+        .with_fix(
+            edit.filter(|e| !defines_anchor(cx.text, e.span))
+                .map(|e| Fix {
+                    title: "Remove the repeated id".into(),
+                    edits: vec![e],
+                    safe: true,
+                }),
+        );
         out.push(d);
     }
 }
@@ -377,13 +387,13 @@ fn malformed(cx: &Context, node: &Node, text: &str, kind: IdKind, out: &mut Vec<
     if kind.is_valid(text) {
         return;
     }
-    let shown = shorten(text);
+    let shown = quote(text);
     let noun = kind.noun();
     let d = match kind.repair(text) {
         Some(fixed) => Diagnostic::new(
             "TRF110",
             node.span,
-            format!("`{shown}` is not a well-formed {noun}; write `{fixed}`"),
+            format!("{shown} is not a well-formed {noun}; write `{fixed}`"),
         )
         .with_fix(Some(Fix {
             title: format!("Write `{fixed}`"),
@@ -391,15 +401,18 @@ fn malformed(cx: &Context, node: &Node, text: &str, kind: IdKind, out: &mut Vec<
             safe: true,
         })),
         None => {
-            let mut message = format!("`{shown}` is not a well-formed {noun}; {}", kind.form());
-            // A PMCID in the `pmid` slot and the like: say where it belongs.
-            for other in [IdKind::Doi, IdKind::Pmid, IdKind::Pmcid] {
-                if other != kind && other.is_valid(text.trim()) {
-                    message.push_str(&format!(
-                        "; `{shown}` is a {}, which goes under `{}`",
-                        other.noun(),
-                        other.noun().to_ascii_lowercase()
-                    ));
+            let mut message = format!("{shown} is not a well-formed {noun}; {}", kind.form());
+            // A PMCID under `pmid` and the like: say where it belongs.
+            let publication = [IdKind::Doi, IdKind::Pmid, IdKind::Pmcid];
+            if publication.contains(&kind) {
+                for other in publication {
+                    if other != kind && other.is_valid(text.trim()) {
+                        message.push_str(&format!(
+                            "; {shown} is a {}, which goes under `{}`",
+                            other.noun(),
+                            other.noun().to_ascii_lowercase()
+                        ));
+                    }
                 }
             }
             Diagnostic::new("TRF110", node.span, message)
@@ -587,6 +600,15 @@ fn replace_value(text: &str, node: &Node, new: &str) -> TextEdit {
     }
 }
 
+/// A value quoted for a message: `` `x` ``, or "an empty value".
+fn quote(s: &str) -> String {
+    if s.trim().is_empty() {
+        "an empty value".into()
+    } else {
+        format!("`{}`", shorten(s))
+    }
+}
+
 /// A value shortened for a message.
 fn shorten(s: &str) -> String {
     let mut out: String = s.chars().take(80).collect();
@@ -674,6 +696,13 @@ fn is_flow_mapping_member(text: &str, entry: &crate::syntax::Entry) -> bool {
             .is_some_and(|k| k.starts_with('"'))
 }
 
+/// Whether deleting `span` could remove an anchor (`&name`) used elsewhere; such
+/// deletions are not offered.
+fn defines_anchor(text: &str, span: Span) -> bool {
+    text.get(span.start..span.end)
+        .is_none_or(|s| s.contains('&'))
+}
+
 fn is_flow(text: &str, seq: &Node) -> bool {
     text.get(seq.span.start..)
         .is_some_and(|s| s.starts_with('['))
@@ -689,4 +718,71 @@ fn line_end(text: &str, at: usize) -> Option<usize> {
         return None;
     }
     Some((at + line.len() + 1).min(text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(name: &str) -> Vec<String> {
+        file_name_ids(Path::new(name))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    }
+
+    #[test]
+    fn file_names_are_read_back_as_registry_ids() {
+        assert_eq!(read("NCT06853522.trial.yaml"), ["NCT06853522"]);
+        assert_eq!(read("records/NCT06853522.trial.json"), ["NCT06853522"]);
+        assert_eq!(
+            read("CTRI_2020_05_025235.trial.yml"),
+            ["CTRI/2020/05/025235"]
+        );
+        assert_eq!(read("PMCID_PMC12855734.trial.yaml"), ["PMCID:PMC12855734"]);
+        assert_eq!(
+            read("DOI_10.1177_2050313X251386547.trial.yaml"),
+            ["DOI:10.1177/2050313X251386547"]
+        );
+        assert!(read("my-draft.trial.yaml").is_empty());
+        assert!(read("NCT06853522.yaml").is_empty());
+        assert!(read(".trial.yaml").is_empty());
+        assert!(read("a_b_c_d_e_f_g_h_i.trial.yaml").is_empty());
+    }
+
+    #[test]
+    fn replacements_are_quoted_where_plain_text_would_break() {
+        let node = |text: &str, start: usize, end: usize| {
+            Node::scalar(
+                &text[start..end],
+                ScalarKind::Str,
+                false,
+                Span::new(start, end),
+            )
+        };
+        let yaml = "doi: x\n";
+        assert_eq!(
+            replace_value(yaml, &node(yaml, 5, 6), "10.1/a").new_text,
+            "10.1/a"
+        );
+        assert_eq!(
+            replace_value(yaml, &node(yaml, 5, 6), "10.1/a,b").new_text,
+            "\"10.1/a,b\""
+        );
+        let json = "{\"pmcid\": 12855734}";
+        assert_eq!(
+            replace_value(json, &node(json, 10, 18), "PMC12855734").new_text,
+            "\"PMC12855734\""
+        );
+        assert_eq!(
+            replace_value(json, &node(json, 10, 18), "123").new_text,
+            "123"
+        );
+        let quoted = "id: 'nct03765957'";
+        assert_eq!(
+            replace_value(quoted, &node(quoted, 4, 17), "NCT03765957").new_text,
+            "'NCT03765957'"
+        );
+    }
 }
