@@ -20,10 +20,18 @@ fn block<'d>(doc: &'d str, heading: &str) -> Option<(&'d str, &'d str)> {
 /// A block is one record, or several checked together, each after a line
 /// `# file: NAME` (for the cross-record rules).
 fn check_files(body: &str, lang: &str, config: &Config) -> Vec<engine::Checked> {
-    let default = if lang == "json" {
-        "doc.trial.json"
-    } else {
-        "doc.trial.yaml"
+    // A first line `# NAME.trial.yaml` names the file (as in format.md's complete
+    // record); TRF104 judges file names.
+    let named = body
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .map(str::trim)
+        .filter(|n| !n.contains(' ') && trls::workspace::is_record(Path::new(n)));
+    let default = match named {
+        Some(n) => n,
+        None if lang == "json" => "doc.trial.json",
+        None => "doc.trial.yaml",
     };
     let mut files: Vec<(String, String)> = Vec::new();
     for line in body.split_inclusive('\n') {
