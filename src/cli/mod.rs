@@ -97,9 +97,7 @@ pub fn main() -> i32 {
         Command::Check(args) => check(args),
         Command::Explain { code } => explain(&code),
         Command::Schema { config } => schema(config),
-        Command::Lsp { .. } => {
-            Err("trls lsp: the language server is not available in this build yet".into())
-        }
+        Command::Lsp { .. } => Ok(trls::lsp::run()),
     };
     match result {
         Ok(code) => code,
