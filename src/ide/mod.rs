@@ -3,7 +3,22 @@
 //! the language server converts them to positions in the negotiated encoding. None of
 //! them checks anything: diagnostics come from the engine.
 
+mod completion;
+mod context;
+mod doc;
+mod hover;
+mod nav;
+mod navigate;
+mod outline;
+mod tree;
+mod unit_table;
+
 use std::path::Path;
+
+pub use completion::completion;
+pub use hover::hover;
+pub use navigate::{occurrences, prepare_rename, symbol_at};
+pub use outline::{document_links, document_symbols, folding_ranges};
 
 use crate::model::{Kind, RecordSummary};
 use crate::syntax::Span;
@@ -45,7 +60,9 @@ pub struct Completion {
     pub detail: Option<String>,
     /// Markdown (a term's definition, a key's description).
     pub documentation: Option<String>,
-    /// Text to insert; an LSP snippet (`$1`, `${1:label}`) when `snippet`.
+    /// Text to insert; an LSP snippet (`$1`, `${1:label}`) when `snippet`. A
+    /// multi-line insert carries the full indentation of its lines: send it with
+    /// `InsertTextMode::AsIs`, or the editor indents its lines a second time.
     pub insert: String,
     pub snippet: bool,
     /// The range the insertion replaces (the word being typed).

@@ -1,0 +1,110 @@
+//! Go to definition, find references and rename within one document: local ids
+//! (definitions and references) and registry ids (the record's `id`, `related`,
+//! registry `secondary_ids`, sources' `registry_id`), compared in canonical form.
+
+use super::context::Seg;
+use super::tree;
+use super::Symbol;
+use crate::ids;
+use crate::model::LocalIndex;
+use crate::syntax::{self, clamp_to_char_boundary, Node, Span, Syntax};
+
+/// A registry id in canonical spelling (as written when it is not recognised).
+fn canonical(id: &str) -> String {
+    let id = id.trim();
+    ids::canonical(id).map_or_else(|| id.to_string(), |c| c.id)
+}
+
+/// Whether a `secondary_ids` item holds a registry id.
+fn registry_secondary(item: &Node) -> bool {
+    match item.get("type").and_then(Node::text) {
+        Some("REGISTRY") => true,
+        _ => item
+            .get("id")
+            .and_then(Node::text)
+            .is_some_and(|id| ids::canonical(id).is_some()),
+    }
+}
+
+/// The symbol under the cursor and its span (without quotes).
+pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, Span)> {
+    let offset = clamp_to_char_boundary(text, offset);
+    let parsed = syntax::parse(text, syntax);
+    let hit = tree::locate(parsed.root.as_ref()?, offset)?;
+    if hit.is_key {
+        return None;
+    }
+    let value = hit.node.text()?;
+    if value.trim().is_empty() {
+        return None;
+    }
+    let span = tree::inner(text, hit.node.span);
+    if let Some(kind) = tree::definition_kind(&hit.path).or_else(|| tree::reference_kind(&hit.path))
+    {
+        return Some((Symbol::Local(kind, value.to_string()), span));
+    }
+    if tree::registry_position(&hit.path) {
+        let secondary = hit.path.first() == Some(&Seg::Key("secondary_ids".into()));
+        if secondary && !hit.map().is_some_and(registry_secondary) {
+            return None;
+        }
+        return Some((Symbol::Registry(canonical(value)), span));
+    }
+    None
+}
+
+/// Every occurrence of a symbol in this document, `true` for its definition.
+pub fn occurrences(text: &str, syntax: Syntax, symbol: &Symbol) -> Vec<(Span, bool)> {
+    let parsed = syntax::parse(text, syntax);
+    let Some(root) = parsed.root.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match symbol {
+        Symbol::Local(kind, id) => {
+            let index = LocalIndex::build(root);
+            for d in &index.definitions {
+                if d.kind == *kind && d.id == *id {
+                    out.push((tree::inner(text, d.span), true));
+                }
+            }
+            for r in index.references_to(*kind, id) {
+                out.push((tree::inner(text, r.span), false));
+            }
+        }
+        Symbol::Registry(id) => {
+            let mut add = |node: Option<&Node>, definition: bool| {
+                if let Some(n) = node {
+                    if n.text().is_some_and(|t| canonical(t) == *id) {
+                        out.push((tree::inner(text, n.span), definition));
+                    }
+                }
+            };
+            add(root.get("id"), true);
+            for n in root.get("related").and_then(Node::as_seq).unwrap_or(&[]) {
+                add(Some(n), false);
+            }
+            for item in root
+                .get("secondary_ids")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+            {
+                if registry_secondary(item) {
+                    add(item.get("id"), false);
+                }
+            }
+            for item in root.get("sources").and_then(Node::as_seq).unwrap_or(&[]) {
+                add(item.get("registry_id"), false);
+            }
+        }
+    }
+    out.sort_by_key(|(s, _)| *s);
+    out.dedup();
+    out
+}
+
+/// The span and text of the symbol under the cursor, if it can be renamed.
+pub fn prepare_rename(text: &str, syntax: Syntax, offset: usize) -> Option<(Span, String)> {
+    let (_, span) = symbol_at(text, syntax, offset)?;
+    Some((span, text.get(span.start..span.end)?.to_string()))
+}
