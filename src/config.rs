@@ -219,6 +219,11 @@ impl Config {
         &self.schema
     }
 
+    /// The schema, shared.
+    pub fn schema_arc(&self) -> Arc<Schema> {
+        self.schema.clone()
+    }
+
     /// The severity a rule has here; `None` when it is switched off.
     pub fn severity(&self, code: &str, default: Severity) -> Option<Severity> {
         self.severities.get(code).copied().unwrap_or(Some(default))

@@ -8,6 +8,7 @@
 //! published only while that version is current.
 
 pub mod document;
+mod features;
 mod server;
 
 pub use server::Backend;

@@ -162,7 +162,9 @@ pub(super) fn to_lsp(
 }
 
 /// Run a request's work off the async threads; a panic becomes an error response.
-async fn guarded<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(super) async fn guarded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
     match tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
     })
@@ -564,7 +566,7 @@ impl LanguageServer for Backend {
                     },
                 )),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
-                ..super::server::feature_capabilities()
+                ..super::features::capabilities()
             },
             server_info: Some(ServerInfo {
                 name: "trls".into(),
@@ -860,6 +862,51 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        super::features::completion(self, params).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        super::features::hover(self, params).await
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        super::features::definition(self, params).await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        super::features::references(self, params).await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        super::features::prepare_rename(self, params).await
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        super::features::rename(self, params).await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        super::features::document_link(self, params).await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        super::features::document_symbol(self, params).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        super::features::folding_range(self, params).await
+    }
+
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
@@ -906,9 +953,4 @@ impl LanguageServer for Backend {
         })
         .await
     }
-}
-
-/// Capabilities of the document features (see `features.rs`).
-pub(super) fn feature_capabilities() -> ServerCapabilities {
-    ServerCapabilities::default()
 }

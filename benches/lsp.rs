@@ -1,0 +1,449 @@
+//! `cargo bench --bench lsp -- [RECORDS]`: the language server, measured as an editor
+//! uses it, with one stdio client for every server:
+//!   - edit → published diagnostics latency (p50/p99) on a 200-line record and on a
+//!     20,000-line record, typing one character at a time;
+//!   - completion latency at a vocabulary value;
+//!   - start-up: time until the workspace of RECORDS records (default 10,000) is
+//!     indexed, and the server's peak resident memory.
+//!
+//! The same run measures yaml-language-server (given `trls schema`) when it is found
+//! (`YAML_LANGUAGE_SERVER=path/to/bin` or `node_modules/.bin/yaml-language-server`),
+//! and prints each trls figure as a ratio to it. Figures, never assertions.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    backlog: VecDeque<Value>,
+    /// Answers to `workspace/configuration`, by section.
+    settings: Value,
+}
+
+impl Server {
+    fn spawn(cmd: &[String], settings: Value) -> Server {
+        let mut child = Command::new(&cmd[0])
+            .args(&cmd[1..])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", cmd[0]));
+        let stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = channel();
+        std::thread::spawn(move || loop {
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if out.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("Content-Length: ") {
+                    len = n.parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            if out.read_exact(&mut body).is_err() {
+                return;
+            }
+            if let Ok(v) = serde_json::from_slice(&body) {
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        Server {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            backlog: VecDeque::new(),
+            settings,
+        }
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn recv(&mut self) -> Value {
+        let msg = self
+            .rx
+            .recv_timeout(Duration::from_secs(300))
+            .expect("server did not answer");
+        if msg.get("method").is_some() && msg.get("id").is_some() {
+            // A request from the server: answer as an editor would.
+            let result = match msg["method"].as_str() {
+                Some("workspace/configuration") => Value::Array(
+                    msg["params"]["items"]
+                        .as_array()
+                        .map(|items| {
+                            items
+                                .iter()
+                                .map(|i| {
+                                    self.settings
+                                        .get(i["section"].as_str().unwrap_or(""))
+                                        .cloned()
+                                        .unwrap_or(Value::Null)
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                ),
+                _ => Value::Null,
+            };
+            self.send(json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}));
+        }
+        msg
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let msg = self.recv();
+            if msg.get("method").is_none() && msg["id"] == json!(id) {
+                return msg["result"].clone();
+            }
+            if msg.get("method").is_some() && msg.get("id").is_none() {
+                self.backlog.push_back(msg);
+            }
+        }
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&pred) {
+            return self.backlog.remove(i).unwrap();
+        }
+        loop {
+            let msg = self.recv();
+            if pred(&msg) {
+                return msg;
+            }
+        }
+    }
+
+    fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn stop(mut self) {
+        let _ = self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let _ = self.child.wait();
+    }
+}
+
+fn uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+fn record(i: usize, results: usize) -> String {
+    let mut r = format!(
+        "trf: 1
+id: NCT{:08}
+title: Nebulized umbilical cord MSC exosomes in asthma, record {i}
+status: COMPLETED
+study_type: INTERVENTIONAL
+phases: [PHASE1, PHASE2]
+conditions: [Asthma]
+product: {{modality: EXOSOMES, cell_source: UMBILICAL_CORD, donor: ALLOGENEIC}}
+design: {{allocation: RANDOMIZED, intervention_model: PARALLEL, masking: DOUBLE}}
+enrollment: {{count: 60, type: ACTUAL}}
+dates: {{start: 2023-03, completion: 2024-12-31, updated: 2025-04-27}}
+arms:
+  - {{id: high, type: EXPERIMENTAL, label: High dose, size: 30, interventions: [exo]}}
+  - {{id: placebo, type: PLACEBO_COMPARATOR, label: Saline, size: 30, interventions: [saline]}}
+interventions:
+  - {{id: exo, type: BIOLOGICAL, name: exosomes, route: INHALATION, dose: 8e9 {{particles}}}}
+  - {{id: saline, type: OTHER, name: saline, route: INHALATION}}
+outcomes:
+  - {{id: fev1, type: PRIMARY, title: FEV1, quantity: FEV1, unit: L}}
+results:
+",
+        10_000_000 + i
+    );
+    for k in 0..results {
+        r.push_str(&format!(
+            "  - outcome: fev1\n    arm: {}\n    timepoint: {} wk\n    n: 30\n    mean: {:.2} L\n",
+            if k % 2 == 0 { "high" } else { "placebo" },
+            k % 52,
+            2.0 + (k % 10) as f64 / 10.0
+        ));
+    }
+    r.push_str(
+        "sources:\n  - {id: paper, kind: JOURNAL_ARTICLE, doi: 10.1177/2050313X251386547}\n",
+    );
+    r
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+struct Figures {
+    edit_small: (f64, f64),
+    edit_large: (f64, f64),
+    completion: (f64, f64),
+    startup: f64,
+    rss_mib: f64,
+}
+
+fn capabilities() -> Value {
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "textDocument": {"publishDiagnostics": {"versionSupport": true}, "completion": {"completionItem": {"snippetSupport": true}}},
+        "workspace": {"configuration": true, "didChangeConfiguration": {"dynamicRegistration": true}},
+        "window": {"workDoneProgress": true},
+    })
+}
+
+/// Type `n` characters into a document, one edit at a time, timing each edit until
+/// diagnostics for it arrive. The edits toggle a typo in `status`.
+fn edit_latency(s: &mut Server, path: &Path, text: &str, n: usize) -> (f64, f64) {
+    let u = uri(path);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    s.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u.as_str()
+    });
+    let line = text.lines().position(|l| l.starts_with("status:")).unwrap() as u32;
+    let mut times = Vec::new();
+    for v in 0..n {
+        let version = v as i64 + 2;
+        // Alternately delete and re-insert the `D` of COMPLETED.
+        let change = if v % 2 == 0 {
+            json!({"range": {"start": {"line": line, "character": 16}, "end": {"line": line, "character": 17}}, "text": ""})
+        } else {
+            json!({"range": {"start": {"line": line, "character": 16}, "end": {"line": line, "character": 16}}, "text": "D"})
+        };
+        let t = Instant::now();
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": u, "version": version}, "contentChanges": [change]}),
+        );
+        // A server that reports versions must report this one; one that does not
+        // (yaml-language-server) is timed to its next report for the document.
+        s.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == u.as_str()
+                && (m["params"]["version"].is_null() || m["params"]["version"] == version)
+        });
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    s.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    (
+        percentile(&mut times.clone(), 0.5),
+        percentile(&mut times, 0.99),
+    )
+}
+
+fn completion_latency(s: &mut Server, path: &Path, text: &str, n: usize) -> (f64, f64) {
+    let u = uri(path);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let line = text.lines().position(|l| l.starts_with("status:")).unwrap() as u32;
+    let mut times = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        let r = s.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 10}}),
+        );
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(r);
+    }
+    s.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    (
+        percentile(&mut times.clone(), 0.5),
+        percentile(&mut times, 0.99),
+    )
+}
+
+fn measure(
+    name: &'static str,
+    cmd: &[String],
+    settings: Value,
+    workspace: &Path,
+    scratch: &Path,
+    edits: usize,
+) -> Figures {
+    let start = Instant::now();
+    let mut s = Server::spawn(cmd, settings);
+    s.request(
+        "initialize",
+        json!({"processId": std::process::id(), "capabilities": capabilities(), "workspaceFolders": [{"uri": uri(workspace), "name": "records"}], "rootUri": uri(workspace)}),
+    );
+    s.notify("initialized", json!({}));
+    if name == "trls" {
+        // Indexing reports work-done progress; its end means the workspace is known.
+        s.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    }
+    let startup = start.elapsed().as_secs_f64();
+    let small = record(1, 30);
+    let large = record(2, 4_000);
+    let edit_small = edit_latency(&mut s, &scratch.join("small.trial.yaml"), &small, edits);
+    let edit_large = edit_latency(
+        &mut s,
+        &scratch.join("large.trial.yaml"),
+        &large,
+        edits.min(30),
+    );
+    let completion =
+        completion_latency(&mut s, &scratch.join("complete.trial.yaml"), &small, edits);
+    let rss_mib = s.peak_rss_kib() as f64 / 1024.0;
+    s.stop();
+    Figures {
+        edit_small,
+        edit_large,
+        completion,
+        startup,
+        rss_mib,
+    }
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let edits = 60;
+    let base = std::env::temp_dir().join(format!("trls-lsp-bench-{n}"));
+    let workspace = base.join("records");
+    let scratch = base.join("open");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&workspace).unwrap();
+    std::fs::create_dir_all(&scratch).unwrap();
+    for i in 0..n {
+        std::fs::write(
+            workspace.join(format!("NCT{:08}.trial.yaml", 10_000_000 + i)),
+            record(i, 20),
+        )
+        .unwrap();
+    }
+    println!(
+        "lines: small record {}, large record {}",
+        record(1, 30).lines().count(),
+        record(2, 4_000).lines().count()
+    );
+    let trls_cmd = vec![env!("CARGO_BIN_EXE_trls").to_string(), "lsp".to_string()];
+    let trls = measure(
+        "trls",
+        &trls_cmd,
+        json!({"trls": {}}),
+        &workspace,
+        &scratch,
+        edits,
+    );
+
+    // yaml-language-server with the schema trls prints.
+    let yls = std::env::var("YAML_LANGUAGE_SERVER")
+        .ok()
+        .map(PathBuf::from)
+        .or_else(|| {
+            Some(PathBuf::from("node_modules/.bin/yaml-language-server")).filter(|p| p.exists())
+        });
+    let other = yls.map(|bin| {
+        let schema = base.join("trf-1.schema.json");
+        let out = Command::new(env!("CARGO_BIN_EXE_trls")).arg("schema").output().unwrap();
+        std::fs::write(&schema, out.stdout).unwrap();
+        let settings = json!({"yaml": {"validate": true, "completion": true, "hover": true, "schemas": {uri(&schema): "*.trial.yaml"}}});
+        let cmd = vec![bin.display().to_string(), "--stdio".to_string()];
+        measure("yaml-language-server", &cmd, settings, &workspace, &scratch, edits)
+    });
+
+    println!("language server benchmark: {n} records in the workspace, {edits} edits, 2 cores");
+    println!(
+        "{:<34} {:>12} {:>22} {:>8}",
+        "figure", "trls", "yaml-language-server", "ratio"
+    );
+    let row = |label: &str, a: f64, b: Option<f64>, unit: &str| match b {
+        Some(b) => println!(
+            "{label:<34} {:>10.1}{unit} {:>20.1}{unit} {:>7.2}x",
+            a,
+            b,
+            a / b
+        ),
+        None => println!("{label:<34} {:>10.1}{unit} {:>22}", a, "-"),
+    };
+    let o = other.as_ref();
+    row(
+        "edit→diagnostics p50, 200 lines",
+        trls.edit_small.0,
+        o.map(|f| f.edit_small.0),
+        "ms",
+    );
+    row(
+        "edit→diagnostics p99, 200 lines",
+        trls.edit_small.1,
+        o.map(|f| f.edit_small.1),
+        "ms",
+    );
+    row(
+        "edit→diagnostics p50, 20k lines",
+        trls.edit_large.0,
+        o.map(|f| f.edit_large.0),
+        "ms",
+    );
+    row(
+        "edit→diagnostics p99, 20k lines",
+        trls.edit_large.1,
+        o.map(|f| f.edit_large.1),
+        "ms",
+    );
+    row(
+        "completion p50",
+        trls.completion.0,
+        o.map(|f| f.completion.0),
+        "ms",
+    );
+    row(
+        "completion p99",
+        trls.completion.1,
+        o.map(|f| f.completion.1),
+        "ms",
+    );
+    row(
+        "start-up until indexed",
+        trls.startup,
+        o.map(|f| f.startup),
+        "s ",
+    );
+    row("peak RSS", trls.rss_mib, o.map(|f| f.rss_mib), "MiB");
+    if other.is_none() {
+        println!("(yaml-language-server not found: npm install yaml-language-server@1, or set YAML_LANGUAGE_SERVER)");
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}

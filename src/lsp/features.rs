@@ -1,0 +1,403 @@
+//! Document features: the `ide` layer's answers converted to LSP. Local ids are
+//! navigated within the document; registry ids across every record of the workspace
+//! (open documents first, then files on disk).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+
+use super::document::{Encoding, Positions};
+use super::server::{guarded, Backend};
+use crate::ide::{self, ItemKind, OutlineItem, OutlineKind, RecordRef, Symbol, WorkspaceView};
+use crate::schema::Schema;
+use crate::syntax::Syntax;
+use crate::workspace::index::WorkspaceIndex;
+
+pub(super) fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(
+                [":", " ", "-", "[", ",", "\"", "{"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            ),
+            resolve_provider: Some(false),
+            ..Default::default()
+        }),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        ..Default::default()
+    }
+}
+
+/// A document snapshot for a request.
+struct Snap {
+    uri: Uri,
+    text: String,
+    syntax: Syntax,
+    enc: Encoding,
+    index: Arc<WorkspaceIndex>,
+    schema: Arc<Schema>,
+    /// Open documents' texts, by path (for cross-record navigation).
+    open: HashMap<PathBuf, (Uri, String, Syntax)>,
+}
+
+impl Backend {
+    fn snap(&self, uri: &Uri) -> Option<Snap> {
+        let (text, path, syntax, enc) = self.document(uri)?;
+        let mut st = self.lock();
+        let config = st.config_for(path.as_deref());
+        let schema = config.schema_arc();
+        let open = st
+            .docs
+            .values()
+            .filter_map(|d| {
+                d.path
+                    .clone()
+                    .map(|p| (p, (d.uri.clone(), d.text(), d.syntax)))
+            })
+            .collect();
+        Some(Snap {
+            uri: uri.clone(),
+            text,
+            syntax,
+            enc,
+            index: st.index.clone(),
+            schema,
+            open,
+        })
+    }
+}
+
+fn view(index: &WorkspaceIndex) -> WorkspaceView<'_> {
+    WorkspaceView {
+        records: index
+            .records
+            .iter()
+            .map(|(path, summary)| RecordRef { path, summary })
+            .collect(),
+    }
+}
+
+fn item_kind(k: ItemKind) -> CompletionItemKind {
+    match k {
+        ItemKind::Key => CompletionItemKind::PROPERTY,
+        ItemKind::Term => CompletionItemKind::ENUM_MEMBER,
+        ItemKind::Unit => CompletionItemKind::UNIT,
+        ItemKind::LocalId => CompletionItemKind::REFERENCE,
+        ItemKind::RecordId => CompletionItemKind::VALUE,
+        ItemKind::Snippet => CompletionItemKind::SNIPPET,
+    }
+}
+
+fn markdown(value: String) -> MarkupContent {
+    MarkupContent {
+        kind: MarkupKind::Markdown,
+        value,
+    }
+}
+
+pub(super) async fn completion(
+    b: &Backend,
+    params: CompletionParams,
+) -> Result<Option<CompletionResponse>> {
+    let pos = params.text_document_position;
+    let Some(s) = b.snap(&pos.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let offset = p.offset(pos.position);
+        let items = ide::completion(&s.text, s.syntax, offset, &s.schema, &view(&s.index))
+            .into_iter()
+            .map(|c| CompletionItem {
+                label: c.label.clone(),
+                kind: Some(item_kind(c.kind)),
+                detail: c.detail,
+                documentation: c
+                    .documentation
+                    .map(|d| Documentation::MarkupContent(markdown(d))),
+                sort_text: Some(c.sort),
+                filter_text: Some(c.label),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                    p.range(c.replace),
+                    c.insert,
+                ))),
+                insert_text_format: Some(if c.snippet {
+                    InsertTextFormat::SNIPPET
+                } else {
+                    InsertTextFormat::PLAIN_TEXT
+                }),
+                insert_text_mode: Some(InsertTextMode::AS_IS),
+                ..Default::default()
+            })
+            .collect();
+        Some(CompletionResponse::List(CompletionList {
+            is_incomplete: false,
+            items,
+        }))
+    })
+    .await
+}
+
+pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hover>> {
+    let pos = params.text_document_position_params;
+    let Some(s) = b.snap(&pos.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let offset = p.offset(pos.position);
+        ide::hover(&s.text, s.syntax, offset, &s.schema, &view(&s.index)).map(|h| Hover {
+            contents: HoverContents::Markup(markdown(h.markdown)),
+            range: Some(p.range(h.span)),
+        })
+    })
+    .await
+}
+
+/// Every occurrence of a symbol: locals in this document; registry ids in every
+/// record whose summary names the id (and this document).
+fn locations(s: &Snap, symbol: &Symbol) -> Vec<(Location, bool)> {
+    let mut out = Vec::new();
+    let mut push = |uri: &Uri, text: &str, syntax: Syntax| {
+        let p = Positions::new(text, s.enc);
+        for (span, def) in ide::occurrences(text, syntax, symbol) {
+            out.push((Location::new(uri.clone(), p.range(span)), def));
+        }
+    };
+    push(&s.uri, &s.text, s.syntax);
+    if let Symbol::Registry(id) = symbol {
+        let this = s.uri.to_file_path().map(|p| p.into_owned());
+        let canon = |t: &str| crate::workspace::index::canonical(t);
+        for (path, summary) in &s.index.records {
+            if Some(path) == this.as_ref() {
+                continue;
+            }
+            let mentions = summary
+                .id
+                .iter()
+                .chain(&summary.secondary)
+                .chain(&summary.related)
+                .any(|(t, _)| canon(t).as_deref() == Some(id.as_str()));
+            if !mentions {
+                continue;
+            }
+            match s.open.get(path) {
+                Some((uri, text, syntax)) => push(uri, text, *syntax),
+                None => {
+                    let (Some(uri), Ok(text)) =
+                        (Uri::from_file_path(path), std::fs::read_to_string(path))
+                    else {
+                        continue;
+                    };
+                    push(&uri, &text, Syntax::from_path(path));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub(super) async fn definition(
+    b: &Backend,
+    params: GotoDefinitionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
+    let pos = params.text_document_position_params;
+    let Some(s) = b.snap(&pos.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let (symbol, _) = ide::symbol_at(&s.text, s.syntax, p.offset(pos.position))?;
+        let defs: Vec<Location> = locations(&s, &symbol)
+            .into_iter()
+            .filter(|(_, d)| *d)
+            .map(|(l, _)| l)
+            .collect();
+        (!defs.is_empty()).then_some(GotoDefinitionResponse::Array(defs))
+    })
+    .await
+}
+
+pub(super) async fn references(
+    b: &Backend,
+    params: ReferenceParams,
+) -> Result<Option<Vec<Location>>> {
+    let pos = params.text_document_position;
+    let include_declaration = params.context.include_declaration;
+    let Some(s) = b.snap(&pos.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let (symbol, _) = ide::symbol_at(&s.text, s.syntax, p.offset(pos.position))?;
+        Some(
+            locations(&s, &symbol)
+                .into_iter()
+                .filter(|(_, d)| include_declaration || !*d)
+                .map(|(l, _)| l)
+                .collect(),
+        )
+    })
+    .await
+}
+
+pub(super) async fn prepare_rename(
+    b: &Backend,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let Some(s) = b.snap(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let (span, text) = ide::prepare_rename(&s.text, s.syntax, p.offset(params.position))?;
+        Some(PrepareRenameResponse::RangeWithPlaceholder {
+            range: p.range(span),
+            placeholder: text,
+        })
+    })
+    .await
+}
+
+pub(super) async fn rename(b: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let pos = params.text_document_position;
+    let new_name = params.new_name;
+    let Some(s) = b.snap(&pos.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let offset = p.offset(pos.position);
+        ide::prepare_rename(&s.text, s.syntax, offset)?;
+        let (symbol, _) = ide::symbol_at(&s.text, s.syntax, offset)?;
+        let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+        for (loc, _) in locations(&s, &symbol) {
+            changes
+                .entry(loc.uri)
+                .or_default()
+                .push(TextEdit::new(loc.range, new_name.clone()));
+        }
+        Some(WorkspaceEdit::new(changes))
+    })
+    .await
+}
+
+pub(super) async fn document_link(
+    b: &Backend,
+    params: DocumentLinkParams,
+) -> Result<Option<Vec<DocumentLink>>> {
+    let Some(s) = b.snap(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        Some(
+            ide::document_links(&s.text, s.syntax)
+                .into_iter()
+                .map(|l| DocumentLink {
+                    range: p.range(l.span),
+                    target: l.target.parse().ok(),
+                    tooltip: Some(l.target),
+                    data: None,
+                })
+                .collect(),
+        )
+    })
+    .await
+}
+
+fn symbol_kind(k: OutlineKind) -> SymbolKind {
+    match k {
+        OutlineKind::Record => SymbolKind::FILE,
+        OutlineKind::Section => SymbolKind::NAMESPACE,
+        OutlineKind::Arm => SymbolKind::CLASS,
+        OutlineKind::Intervention => SymbolKind::FUNCTION,
+        OutlineKind::Outcome => SymbolKind::PROPERTY,
+        OutlineKind::Result => SymbolKind::NUMBER,
+        OutlineKind::Source => SymbolKind::OBJECT,
+    }
+}
+
+fn outline(p: &Positions, item: OutlineItem) -> DocumentSymbol {
+    #[allow(deprecated)]
+    DocumentSymbol {
+        name: if item.name.is_empty() {
+            "(unnamed)".into()
+        } else {
+            item.name
+        },
+        detail: item.detail,
+        kind: symbol_kind(item.kind),
+        tags: None,
+        deprecated: None,
+        range: p.range(item.span),
+        selection_range: p.range(item.selection),
+        children: Some(item.children.into_iter().map(|c| outline(p, c)).collect()),
+    }
+}
+
+pub(super) async fn document_symbol(
+    b: &Backend,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let Some(s) = b.snap(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        let p = Positions::new(&s.text, s.enc);
+        let items = ide::document_symbols(&s.text, s.syntax)
+            .into_iter()
+            .map(|i| outline(&p, i))
+            .collect();
+        Some(DocumentSymbolResponse::Nested(items))
+    })
+    .await
+}
+
+pub(super) async fn folding_range(
+    b: &Backend,
+    params: FoldingRangeParams,
+) -> Result<Option<Vec<FoldingRange>>> {
+    let Some(s) = b.snap(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    guarded(move || {
+        // Folding ranges count lines only, so the encoding does not matter.
+        let p = Positions::new(&s.text, s.enc);
+        Some(
+            ide::folding_ranges(&s.text, s.syntax)
+                .into_iter()
+                .map(|span| {
+                    let (a, z) = (p.position(span.start), p.position(span.end));
+                    FoldingRange {
+                        start_line: a.line,
+                        start_character: None,
+                        end_line: z.line,
+                        end_character: None,
+                        kind: Some(FoldingRangeKind::Region),
+                        collapsed_text: None,
+                    }
+                })
+                .filter(|r| r.end_line > r.start_line)
+                .collect(),
+        )
+    })
+    .await
+}
