@@ -2,6 +2,7 @@
 //! configuration, code actions and robustness. Editor features read from
 //! cursor-marked fixtures are in `features.rs`.
 
+mod features;
 mod harness;
 
 use harness::{capabilities, codes, scratch, uri, Client};
