@@ -172,6 +172,8 @@ impl Mapper<'_> {
                 let d = self.wrong_type(node, key, kind, sub);
                 self.push(d);
             }
+            // A missing value is TRF012's "found no value", not also an unknown term.
+            ValidationErrorKind::Enum { .. } if node.as_scalar().is_some_and(|s| s.kind == ScalarKind::Null) => {}
             ValidationErrorKind::Enum { .. } => {
                 let d = self.unknown_term(node, sub);
                 self.push(d);
@@ -384,10 +386,15 @@ impl Mapper<'_> {
         kind: &TypeKind,
         sub: &str,
     ) -> Diagnostic {
+        let vocabulary = resolve(self.schema, sub)
+            .and_then(|s| s.get("x-trls-vocabulary"))
+            .and_then(Value::as_str)
+            .and_then(|name| self.schema.vocabulary(name));
         let expected = self
             .annotation(sub, "x-trls-expected")
             .and_then(Value::as_str)
             .map(String::from)
+            .or_else(|| vocabulary.map(|v| with_article(&v.title.to_lowercase())))
             .unwrap_or_else(|| type_names(kind));
         let found = describe(self.text, node);
         let what = key
@@ -592,6 +599,12 @@ pub fn replace_keeping_quotes(text: &str, node: &Node, new: &str) -> TextEdit {
         span: node.span,
         new_text,
     }
+}
+
+/// "an overall status", "a route".
+fn with_article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }
 
 /// The node's source text, shortened for a message.

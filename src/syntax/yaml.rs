@@ -230,7 +230,13 @@ impl<'t> Builder<'t> {
                     Some(t) => self.tagged(t, gspan, kind, &value),
                     None => kind,
                 };
-                let node = Node::scalar(value.into_owned(), kind, quoted, span);
+                // An empty value (`status:`) has no text, whatever the parser calls it.
+                let text = if span.start == span.end && style == ScalarStyle::Plain {
+                    String::new()
+                } else {
+                    value.into_owned()
+                };
+                let node = Node::scalar(text, kind, quoted, span);
                 self.complete(node, anchor);
             }
             Event::SequenceStart(_, anchor, tag) => {
