@@ -522,6 +522,35 @@ fn a_large_document_answers_quickly() {
         "20,000 lines: slowest completion {worst} ms, slowest hover {hover_worst} ms; \
          outline (parses all) {outline} ms"
     );
+    // JSON: a result per line; completion of a unit in the middle and at the end.
+    let mut json = String::from(
+        "{\"trf\": 1, \"id\": \"NCT06853522\",\n\"outcomes\": [{\"id\": \"fev1\", \
+         \"type\": \"PRIMARY\", \"title\": \"FEV1\", \"quantity\": \"FEV1\"}],\n\"results\": [\n",
+    );
+    for i in 0..20_000 {
+        writeln!(
+            json,
+            "  {{\"outcome\": \"fev1\", \"arm\": \"exo\", \"timepoint\": \"{} wk\", \"mean\": \"2.{} L\"}},",
+            i % 52 + 1,
+            i % 10
+        )
+        .unwrap();
+    }
+    json.push_str(
+        "  {\"outcome\": \"fev1\", \"arm\": \"exo\", \"timepoint\": \"1 wk\", \"mean\": \"2 ",
+    );
+    let json_middle = json.len() / 2;
+    let json_middle = json[..json_middle].rfind(" L\"").unwrap() + 2;
+    for at in [json.len(), json_middle] {
+        let start = Instant::now();
+        let items = ide::completion(&json, Syntax::Json, at, &schema, &view);
+        worst = worst.max(start.elapsed().as_millis());
+        assert!(items.iter().any(|i| i.label == "mL"), "no units at {at}");
+    }
+    let start = Instant::now();
+    assert!(ide::hover(&json, Syntax::Json, json_middle, &schema, &view).is_some());
+    hover_worst = hover_worst.max(start.elapsed().as_millis());
+    eprintln!("with JSON: slowest completion {worst} ms, slowest hover {hover_worst} ms");
     // Generous for unoptimised test builds on a shared machine; release is far
     // faster.
     assert!(worst < 3_000, "completion took {worst} ms");

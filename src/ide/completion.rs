@@ -65,7 +65,11 @@ pub fn completion(
     match cur.slot {
         Slot::Key => {
             if let Some(prop) = nav::at(schema, &cur.path) {
-                keys(&c, &prop, &mut out);
+                if nav::type_name(&prop) == Some("array") {
+                    new_item(&c, &prop, &mut out);
+                } else {
+                    keys(&c, &prop, &mut out);
+                }
             }
         }
         Slot::Value => values(&c, &mut out),
@@ -165,19 +169,39 @@ fn values(c: &Ctx, out: &mut Vec<Completion>) {
         let mut item_path = path.clone();
         item_path.push(Seg::Item);
         for cand in scalar_candidates(c, &item_path, &item) {
-            out.push(place(c, cand, true, false));
+            out.push(place(c, cand, Wrap::List, false));
         }
         return;
     }
 
     if nav::is_quantity(c.schema, &prop) && prop.def != Some("Unit") && cur.number.is_some() {
         for cand in unit_candidates(c) {
-            out.push(place(c, cand, false, true));
+            out.push(place(c, cand, Wrap::Plain, true));
         }
         return;
     }
     for cand in scalar_candidates(c, path, &prop) {
-        out.push(place(c, cand, false, false));
+        out.push(place(c, cand, Wrap::Plain, false));
+    }
+}
+
+/// A blank line under a list key, before its `- `: a new item, with its marker.
+fn new_item(c: &Ctx, list: &Prop, out: &mut Vec<Completion>) {
+    let cur = c.cur;
+    if cur.flow || cur.syntax != Syntax::Yaml || !cur.word.is_empty() {
+        return;
+    }
+    let Some(item) = nav::child(c.schema, list, &Seg::Item) else {
+        return;
+    };
+    if nav::is_object(c.schema, &item) {
+        out.extend(item_snippet(c, &item, Layout::NewItem, false));
+        return;
+    }
+    let mut path = cur.path.clone();
+    path.push(Seg::Item);
+    for cand in scalar_candidates(c, &path, &item) {
+        out.push(place(c, cand, Wrap::Item, false));
     }
 }
 
@@ -479,10 +503,12 @@ fn unit_candidates(c: &Ctx) -> Vec<Candidate> {
             }
         }
         None => {
-            for (i, u) in unit_table::UNITS.iter().enumerate() {
-                if u.dimensions != ["dose"] {
-                    add(u.symbol, 2, i, None);
-                }
+            let all = unit_table::DIMENSIONS
+                .iter()
+                .filter(|(d, _)| *d != "dose")
+                .flat_map(|(d, _)| unit_table::for_dimension(d));
+            for (i, u) in all.enumerate() {
+                add(u.symbol, 2, i, None);
             }
         }
     }
@@ -501,10 +527,20 @@ fn yaml_needs_quotes(v: &str, flow: bool) -> bool {
         || (flow && v.contains([',', '[', ']', '{', '}']))
 }
 
+/// How a value is written where the cursor is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrap {
+    /// As it is.
+    Plain,
+    /// As a one-item flow list (`[X]`): the value of a list key.
+    List,
+    /// As a block list item (`- X`): a blank line under a list key.
+    Item,
+}
+
 /// A candidate as a completion at the cursor: quoted as the syntax needs, replacing
-/// the whole scalar (or only the unit after a number, `partial`), or wrapped in a
-/// list (`wrap`, the value of a list key).
-fn place(c: &Ctx, cand: Candidate, wrap: bool, partial: bool) -> Completion {
+/// the whole scalar (or only the unit after a number, `partial`), or wrapped.
+fn place(c: &Ctx, cand: Candidate, wrap: Wrap, partial: bool) -> Completion {
     let cur = c.cur;
     let (insert, replace) = if partial {
         (cand.value.clone(), cur.word_span)
@@ -515,15 +551,19 @@ fn place(c: &Ctx, cand: Candidate, wrap: bool, partial: bool) -> Completion {
             match cur.syntax {
                 Syntax::Json => serde_json::to_string(&cand.value).unwrap_or_default(),
                 Syntax::Yaml => match cur.quote {
-                    Some(q) if !wrap => format!("{q}{}{q}", cand.value),
-                    _ if yaml_needs_quotes(&cand.value, cur.flow || wrap) => {
+                    Some(q) if wrap == Wrap::Plain => format!("{q}{}{q}", cand.value),
+                    _ if yaml_needs_quotes(&cand.value, cur.flow || wrap == Wrap::List) => {
                         serde_json::to_string(&cand.value).unwrap_or_default()
                     }
                     _ => cand.value.clone(),
                 },
             }
         };
-        let value = if wrap { format!("[{quoted}]") } else { quoted };
+        let value = match wrap {
+            Wrap::Plain => quoted,
+            Wrap::List => format!("[{quoted}]"),
+            Wrap::Item => format!("- {quoted}"),
+        };
         let lead = if cur.space_before { " " } else { "" };
         (format!("{lead}{value}"), cur.scalar_span)
     };
@@ -548,6 +588,8 @@ enum Layout {
     Item,
     /// At the value of a list key in YAML block style: a new line, `- `, the item.
     ListValue,
+    /// On a blank line under a list key: `- ` and the item.
+    NewItem,
     /// Inline `{…}` (JSON, YAML flow).
     Flow,
 }
@@ -739,6 +781,10 @@ fn item_snippet(c: &Ctx, item: &Prop, layout: Layout, wrap: bool) -> Option<Comp
                 cur.scalar_span,
             )
         }
+        Layout::NewItem => (
+            format!("- {}", block(c, item, cur.indent + 2, true, &mut n)),
+            cur.scalar_span,
+        ),
         Layout::ListValue => {
             let pad = " ".repeat(cur.indent + 2);
             let body = block(c, item, cur.indent + 4, true, &mut n);

@@ -880,19 +880,43 @@ enum State {
     After,
 }
 
+/// A scalar the scanner passed: where it is, not yet copied out.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tok {
+    span: Span,
+    /// The quote it was written with.
+    quote: Option<u8>,
+}
+
+impl Tok {
+    fn text(self, src: &str) -> String {
+        let s = src.get(self.span.start..self.span.end).unwrap_or("");
+        match self.quote {
+            Some(q) => unescape(s, q),
+            None => s.to_string(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum FrameSeg {
+    Key(Tok),
+    Item,
+}
+
 #[derive(Debug)]
 struct Frame {
     /// How this collection is reached from its parent.
-    seg: Option<Seg>,
+    seg: Option<FrameSeg>,
     map: bool,
     state: State,
-    key: Option<String>,
-    entries: Vec<(String, Option<String>)>,
-    items: Vec<String>,
+    key: Option<Tok>,
+    entries: Vec<(Tok, Option<Tok>)>,
+    items: Vec<Tok>,
 }
 
 impl Frame {
-    fn new(seg: Option<Seg>, map: bool) -> Frame {
+    fn new(seg: Option<FrameSeg>, map: bool) -> Frame {
         Frame {
             seg,
             map,
@@ -903,7 +927,7 @@ impl Frame {
         }
     }
 
-    fn scalar(&mut self, s: String) {
+    fn scalar(&mut self, s: Tok) {
         if self.map {
             match self.state {
                 State::Key | State::After | State::Colon => {
@@ -996,13 +1020,13 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                     None => None,
                     Some(f) if f.map => {
                         let k = f.key.take().unwrap_or_default();
-                        f.entries.push((k.clone(), None));
+                        f.entries.push((k, None));
                         f.state = State::After;
-                        Some(Seg::Key(k))
+                        Some(FrameSeg::Key(k))
                     }
                     Some(f) => {
                         f.state = State::After;
-                        Some(Seg::Item)
+                        Some(FrameSeg::Item)
                     }
                 };
                 frames.push(Frame::new(seg, c == b'{'));
@@ -1062,9 +1086,11 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                 let close = closing_quote(&text[..line_end], i, q);
                 match close {
                     Some(cl) if cl < cursor => {
-                        let inner = unescape(&text[i + 1..cl], q);
                         if let Some(f) = frames.last_mut() {
-                            f.scalar(inner);
+                            f.scalar(Tok {
+                                span: Span::new(i + 1, cl),
+                                quote: Some(q),
+                            });
                         }
                         i = cl + 1;
                         last_end = i;
@@ -1072,7 +1098,11 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                     None if line_end < cursor => {
                         // An unterminated string on an earlier line: up to its end.
                         if let Some(f) = frames.last_mut() {
-                            f.scalar(text[i + 1..line_end].trim_end_matches('\r').to_string());
+                            let inner = text[i + 1..line_end].trim_end_matches('\r');
+                            f.scalar(Tok {
+                                span: Span::new(i + 1, i + 1 + inner.len()),
+                                quote: Some(q),
+                            });
                         }
                         i = line_end;
                         last_end = i;
@@ -1112,7 +1142,10 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                     });
                 }
                 if let Some(f) = frames.last_mut() {
-                    f.scalar(text[i..end].to_string());
+                    f.scalar(Tok {
+                        span: Span::new(i, end),
+                        quote: None,
+                    });
                 }
                 i = end;
                 last_end = i;
@@ -1272,7 +1305,11 @@ fn flow_cursor(
         Syntax::Yaml
     };
     let top = scan.frames.last()?;
-    path.extend(scan.frames.iter().filter_map(|f| f.seg.clone()));
+    path.extend(scan.frames.iter().filter_map(|f| match f.seg {
+        Some(FrameSeg::Key(k)) => Some(Seg::Key(k.text(text))),
+        Some(FrameSeg::Item) => Some(Seg::Item),
+        None => None,
+    }));
     let gap = scan.token.is_none() && scan.last_end < offset;
     let slot = match (top.map, top.state) {
         (true, State::Key) => Slot::Key,
@@ -1286,7 +1323,8 @@ fn flow_cursor(
     c.flow = true;
     match slot {
         Slot::Value if top.map => {
-            c.path.push(Seg::Key(top.key.clone().unwrap_or_default()));
+            c.path
+                .push(Seg::Key(top.key.map(|k| k.text(text)).unwrap_or_default()));
         }
         Slot::Value => c.path.push(Seg::Item),
         Slot::Key => {}
@@ -1294,10 +1332,14 @@ fn flow_cursor(
     let after = scan.token.as_ref().map_or(offset, |t| t.end);
     let (rest_keys, rest_items) = rest_of_collection(text, after, mode, top.map);
     if top.map {
-        c.siblings = top.entries.clone();
+        c.siblings = top
+            .entries
+            .iter()
+            .map(|(k, v)| (k.text(text), v.map(|v| v.text(text))))
+            .collect();
         c.siblings.extend(rest_keys);
     } else {
-        c.items = top.items.clone();
+        c.items = top.items.iter().map(|t| t.text(text)).collect();
         c.items.extend(rest_items);
     }
     match &scan.token {

@@ -188,11 +188,14 @@ fn value_hover(
         md.push_str(&term_documentation(v, t));
         return hover(md);
     }
-    // Any other value: what its key means.
-    if matches!(path.last(), Some(Seg::Key(_))) {
-        return key(c, path, siblings, span);
+    // Any other value: what its key (or its list's key) means.
+    match path.last() {
+        Some(Seg::Key(_)) => key(c, path, siblings, span),
+        Some(Seg::Item) if matches!(path.get(path.len().wrapping_sub(2)), Some(Seg::Key(_))) => {
+            key(c, &path[..path.len() - 1], &[], span)
+        }
+        _ => None,
     }
-    None
 }
 
 fn unit(symbol: &str, span: Span) -> HoverInfo {
