@@ -217,6 +217,32 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
     if prop.def == Some("Unit") {
         return unit_candidates(c);
     }
+    // A source's registry record is usually the record's own.
+    if path
+        == [
+            Seg::Key("sources".into()),
+            Seg::Item,
+            Seg::Key("registry_id".into()),
+        ]
+    {
+        let own = c
+            .doc
+            .section("id")
+            .and_then(|(n, _)| n.text().map(String::from));
+        return own
+            .filter(|id| !id.is_empty())
+            .map(|id| Candidate {
+                label: id.clone(),
+                kind: ItemKind::RecordId,
+                detail: Some("this record's id".into()),
+                documentation: None,
+                value: id,
+                sort: "000".into(),
+                literal: false,
+            })
+            .into_iter()
+            .collect();
+    }
     let listed = |id: &str| cur.items.iter().any(|i| i == id);
     let mut out = Vec::new();
     if let Some(v) = nav::vocabulary(c.schema, prop) {
