@@ -433,6 +433,41 @@ fn every_feature_is_total_at_every_offset() {
 }
 
 #[test]
+fn hostile_documents_do_not_break_any_feature() {
+    let schema = Schema::builtin();
+    let view = WorkspaceView::default();
+    let deep_open = "[".repeat(100_000);
+    let deep_closed = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_map = "{\"a\": ".repeat(50_000);
+    let yaml_deep = "- ".repeat(20_000);
+    let yaml_indent = (0..3_000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect::<String>();
+    let long_line = format!("title: {}\n", "x".repeat(200_000));
+    let cases: Vec<(&str, Syntax)> = vec![
+        (&deep_open, Syntax::Json),
+        (&deep_closed, Syntax::Json),
+        (&deep_map, Syntax::Json),
+        (&deep_open, Syntax::Yaml),
+        (&yaml_deep, Syntax::Yaml),
+        (&yaml_indent, Syntax::Yaml),
+        (&long_line, Syntax::Yaml),
+        ("\u{feff}", Syntax::Json),
+        ("\"", Syntax::Json),
+        ("'", Syntax::Yaml),
+        ("- - - : : : [ { ,", Syntax::Yaml),
+    ];
+    for (text, syntax) in cases {
+        for at in [0, 1, text.len() / 2, text.len()] {
+            run_all(text, syntax, at, &schema, &view);
+        }
+        ide::document_symbols(text, syntax);
+        ide::folding_ranges(text, syntax);
+        ide::document_links(text, syntax);
+    }
+}
+
+#[test]
 fn every_feature_is_total_while_typing() {
     // Every prefix of a record, with the cursor at its end: what an editor sees
     // while the record is typed from the top.

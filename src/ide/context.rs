@@ -1105,8 +1105,13 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                 last_end = i;
             }
             q @ (b'"' | b'\'') if q == b'"' || mode == Mode::Yaml => {
-                let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                let close = closing_quote(&text[..line_end], i, q);
+                // `closing_quote` stops at the line's end; only an unterminated
+                // string needs to know where that is.
+                let close = closing_quote(text, i, q);
+                let line_end = match close {
+                    Some(c) => c,
+                    None => text[i..].find('\n').map_or(text.len(), |n| i + n),
+                };
                 match close {
                     Some(cl) if cl < cursor => {
                         if let Some(f) = frames.last_mut() {
@@ -1277,8 +1282,8 @@ fn rest_of_collection(
                 i += 1;
             }
             q @ (b'"' | b'\'') if q == b'"' || mode == Mode::Yaml => {
-                let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                let close = closing_quote(&text[..line_end], i, q).unwrap_or(line_end);
+                let close = closing_quote(text, i, q)
+                    .unwrap_or_else(|| text[i..].find('\n').map_or(text.len(), |n| i + n));
                 word = Some(unescape(&text[i + 1..close.max(i + 1)], q));
                 i = (close + 1).min(text.len());
             }

@@ -38,7 +38,7 @@ impl<'t> Doc<'t> {
             }
             Syntax::Json => {
                 let e = json_entries(self.text).into_iter().find(|e| e.key == key)?;
-                Some((Cow::Owned(parse_json_slice(self.text, e.value)?), 0))
+                Some((Cow::Owned(parse_json_lenient(self.text, e.value, 0)?), 0))
             }
         }
     }
@@ -137,6 +137,33 @@ impl<'t> Doc<'t> {
     }
 }
 
+/// The whole record, for the features that read all of it (occurrences, outline,
+/// folding, links). A JSON document that is not valid JSON is read entry by entry
+/// from its root object, so that one broken entry (an unclosed bracket) does not
+/// take the others with it; anything else is parsed as usual.
+pub fn record(text: &str, syntax: Syntax) -> Option<Node> {
+    if syntax == Syntax::Json {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if serde_json::from_str::<serde::de::IgnoredAny>(body).is_err() {
+            let entries: Vec<Entry> = json_entries(text)
+                .into_iter()
+                .map(|e| Entry {
+                    key: Node::scalar(e.key, ScalarKind::Str, true, e.key_span),
+                    value: parse_json_lenient(text, e.value, 0)
+                        .unwrap_or_else(|| Node::null(e.value)),
+                })
+                .collect();
+            if !entries.is_empty() {
+                return Some(Node {
+                    kind: NodeKind::Map(entries),
+                    span: Span::new(0, text.len()),
+                });
+            }
+        }
+    }
+    syntax::parse(text, syntax).root
+}
+
 /// An entry of a JSON document's root object.
 struct JsonEntry {
     key: String,
@@ -207,9 +234,18 @@ fn json_value_end(b: &[u8], i: usize) -> usize {
 /// The root object's entries, by a scan of strings and brackets (it forgives what
 /// does not parse).
 fn json_entries(text: &str) -> Vec<JsonEntry> {
-    let b = text.as_bytes();
+    let start = skip_blanks(
+        text.as_bytes(),
+        if text.starts_with('\u{feff}') { 3 } else { 0 },
+    );
+    json_object_entries(text, Span::new(start, text.len()))
+}
+
+/// The entries of the JSON object at `span`.
+fn json_object_entries(text: &str, span: Span) -> Vec<JsonEntry> {
+    let b = &text.as_bytes()[..span.end.min(text.len())];
     let mut out = Vec::new();
-    let mut i = skip_blanks(b, if text.starts_with('\u{feff}') { 3 } else { 0 });
+    let mut i = span.start;
     if b.get(i) != Some(&b'{') {
         return out;
     }
@@ -293,6 +329,45 @@ fn parse_json_slice(text: &str, span: Span) -> Option<Node> {
     Some(node)
 }
 
+/// How deep [`parse_json_lenient`] goes element by element: a record's values are
+/// at most four levels down (root, list, item, quantity mapping). Each level scans
+/// to its value's end, which for unclosed brackets is the end of the document.
+const LENIENT_DEPTH: usize = 4;
+
+/// A JSON value that may not parse: read as a whole when it is valid JSON, else
+/// list element by element and object entry by entry (what one unclosed bracket
+/// would otherwise swallow).
+fn parse_json_lenient(text: &str, span: Span, depth: usize) -> Option<Node> {
+    let slice = text.get(span.start..span.end)?;
+    let first = slice.as_bytes().first().copied();
+    if depth >= LENIENT_DEPTH
+        || !matches!(first, Some(b'[' | b'{'))
+        || serde_json::from_str::<serde::de::IgnoredAny>(slice).is_ok()
+    {
+        return parse_json_slice(text, span);
+    }
+    let kind = if first == Some(b'[') {
+        NodeKind::Seq(
+            json_elements(text, span)
+                .into_iter()
+                .filter_map(|s| parse_json_lenient(text, s, depth + 1))
+                .collect(),
+        )
+    } else {
+        NodeKind::Map(
+            json_object_entries(text, span)
+                .into_iter()
+                .map(|e| Entry {
+                    key: Node::scalar(e.key, ScalarKind::Str, true, e.key_span),
+                    value: parse_json_lenient(text, e.value, depth + 1)
+                        .unwrap_or_else(|| Node::null(e.value)),
+                })
+                .collect(),
+        )
+    };
+    Some(Node { kind, span })
+}
+
 /// The root object with the scalar entries parsed (for the siblings of a key) and
 /// the entry holding `offset` (narrowed to the array element holding it).
 fn json_around(text: &str, offset: usize) -> Option<Node> {
@@ -311,14 +386,14 @@ fn json_around(text: &str, offset: usize) -> Option<Node> {
                 .into_iter()
                 .filter(|s| s.contains(offset))
                 .take(1)
-                .filter_map(|s| parse_json_slice(text, s))
+                .filter_map(|s| parse_json_lenient(text, s, 0))
                 .collect();
             Node {
                 kind: NodeKind::Seq(items),
                 span: e.value,
             }
         } else if in_value || !collection {
-            parse_json_slice(text, e.value).unwrap_or_else(|| Node::null(e.value))
+            parse_json_lenient(text, e.value, 0).unwrap_or_else(|| Node::null(e.value))
         } else {
             // Not needed: a placeholder that holds no offset.
             Node::null(Span::empty(e.value.start))

@@ -53,14 +53,19 @@ pub fn hover(
             } else {
                 entries(hit.map())
             };
-            if hit.is_key {
-                return key(&c, &hit.path, &siblings, span);
+            let found = if hit.is_key {
+                key(&c, &hit.path, &siblings, span)
+            } else {
+                let value = hit.node.text().unwrap_or("");
+                value_hover(&c, &hit.path, value, span, &siblings, hit.map())
+            };
+            if found.is_some() {
+                return found;
             }
-            let value = hit.node.text().unwrap_or("");
-            return value_hover(&c, &hit.path, value, span, &siblings, hit.map());
         }
     }
-    // The cursor's line did not parse: read it from the text.
+    // The cursor's line did not parse (or not as it was meant): read it from the
+    // text.
     let cur = context::cursor(text, syntax, offset)?;
     let word = text.get(cur.word_span.start..cur.word_span.end)?.trim();
     if word.is_empty() {

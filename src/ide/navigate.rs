@@ -3,12 +3,12 @@
 //! registry `secondary_ids`, sources' `registry_id`), compared in canonical form.
 
 use super::context::Seg;
-use super::doc::Doc;
+use super::doc::{self, Doc};
 use super::tree;
 use super::Symbol;
 use crate::ids;
 use crate::model::LocalIndex;
-use crate::syntax::{self, clamp_to_char_boundary, Node, Span, Syntax};
+use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
 
 /// A registry id in canonical spelling (as written when it is not recognised).
 fn canonical(id: &str) -> String {
@@ -61,10 +61,10 @@ pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, S
 
 /// Every occurrence of a symbol in this document, `true` for its definition.
 pub fn occurrences(text: &str, syntax: Syntax, symbol: &Symbol) -> Vec<(Span, bool)> {
-    let parsed = syntax::parse(text, syntax);
-    let Some(root) = parsed.root.as_ref() else {
+    let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };
+    let root = &root;
     let mut out = Vec::new();
     match symbol {
         Symbol::Local(kind, id) => {
