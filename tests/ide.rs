@@ -363,8 +363,30 @@ fn run_all(text: &str, syntax: Syntax, offset: usize, schema: &Schema, view: &Wo
             "span {s:?} not on char boundaries at offset {offset}"
         );
     };
+    // A completion's range is on one line and holds the cursor (as LSP requires).
+    // Where an editor can put it: not inside a byte order mark or a CRLF.
+    let mut cursor = syntax::clamp_to_char_boundary(text, offset);
+    if text.starts_with('\u{feff}') {
+        cursor = cursor.max(3);
+    }
+    if text[..cursor].ends_with('\r') && text[cursor..].starts_with('\n') {
+        cursor -= 1;
+    }
     for c in ide::completion(text, syntax, offset, schema, view) {
         ok(c.replace);
+        assert!(
+            c.replace.start <= cursor && cursor <= c.replace.end,
+            "{:?} does not hold the cursor {cursor} ({:?}) in {:?}",
+            c.replace,
+            c.label,
+            &text[cursor.saturating_sub(40)..(cursor + 40).min(text.len())]
+        );
+        assert!(
+            !text[c.replace.start..c.replace.end].contains('\n'),
+            "{:?} spans lines at {cursor} ({:?})",
+            c.replace,
+            c.label
+        );
     }
     if let Some(h) = ide::hover(text, syntax, offset, schema, view) {
         ok(h.span);
@@ -484,7 +506,8 @@ fn every_feature_is_total_while_typing() {
                 // What runs on keystrokes at every prefix; what parses the whole
                 // document at every seventh (they cost the test most of its time).
                 for c in ide::completion(prefix, syntax, cut, &schema, &view) {
-                    assert!(c.replace.end <= prefix.len());
+                    assert!(c.replace.start <= cut && cut <= c.replace.end);
+                    assert!(!prefix[c.replace.start..c.replace.end].contains('\n'));
                 }
                 ide::hover(prefix, syntax, cut, &schema, &view);
                 if cut % 7 == 0 {

@@ -14,7 +14,7 @@ use super::{Completion, ItemKind, WorkspaceView};
 use crate::ids;
 use crate::model::Kind;
 use crate::schema::{Schema, Term, Vocabulary};
-use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
+use crate::syntax::{Node, Span, Syntax};
 
 struct Ctx<'a> {
     schema: &'a Schema,
@@ -44,7 +44,7 @@ pub fn completion(
     schema: &Schema,
     ws: &WorkspaceView,
 ) -> Vec<Completion> {
-    let offset = clamp_to_char_boundary(text, offset);
+    let offset = context::position(text, offset);
     let Some(cur) = context::cursor(text, syntax, offset) else {
         return Vec::new();
     };
@@ -97,9 +97,12 @@ fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
         };
         let colon = if cur.colon_follows { "" } else { ": " };
         let lead = if cur.space_before { " " } else { "" };
-        let insert = match cur.syntax {
-            Syntax::Yaml => format!("{lead}{name}{colon}"),
-            Syntax::Json => format!("\"{name}\"{colon}"),
+        let (insert, replace) = match (cur.quote, cur.syntax) {
+            // Inside quotes: from after the opening one, so that the editor filters
+            // by the word typed.
+            (Some(q), _) => (format!("{name}{q}{colon}"), after_quote(cur)),
+            (None, Syntax::Yaml) => (format!("{lead}{name}{colon}"), cur.scalar_span),
+            (None, Syntax::Json) => (format!("\"{name}\"{colon}"), cur.scalar_span),
         };
         let mut path = cur.path.clone();
         path.push(Seg::Key(name.to_string()));
@@ -120,7 +123,7 @@ fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
             documentation: p.description().map(String::from),
             insert,
             snippet: false,
-            replace: cur.scalar_span,
+            replace,
             sort: format!("{group}{i:03}"),
         });
     }
@@ -553,6 +556,13 @@ fn yaml_needs_quotes(v: &str, flow: bool) -> bool {
         || (flow && v.contains([',', '[', ']', '{', '}']))
 }
 
+/// A quoted scalar's span from just after its opening quote (through the closing
+/// one, if any).
+fn after_quote(cur: &Cursor) -> Span {
+    let s = cur.scalar_span;
+    Span::new((s.start + 1).min(s.end), s.end)
+}
+
 /// How a value is written where the cursor is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Wrap {
@@ -570,6 +580,17 @@ fn place(c: &Ctx, cand: Candidate, wrap: Wrap, partial: bool) -> Completion {
     let cur = c.cur;
     let (insert, replace) = if partial {
         (cand.value.clone(), cur.word_span)
+    } else if let (Some(q), Wrap::Plain, false) = (cur.quote, wrap, cand.literal) {
+        // Inside quotes: the value and the closing quote, from after the opening
+        // one, so that the editor filters by the word typed.
+        let escaped = match q {
+            '\'' => cand.value.replace('\'', "''"),
+            _ => {
+                let json = serde_json::to_string(&cand.value).unwrap_or_default();
+                json[1..json.len() - 1].to_string()
+            }
+        };
+        (format!("{escaped}{q}"), after_quote(cur))
     } else {
         let quoted = if cand.literal {
             cand.value.clone()

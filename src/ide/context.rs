@@ -107,13 +107,26 @@ impl Cursor {
 /// The cursor's context, or `None` where nothing can be completed (inside a
 /// comment, a block scalar, or after a closed collection).
 pub fn cursor(text: &str, syntax: Syntax, offset: usize) -> Option<Cursor> {
-    let offset = clamp_to_char_boundary(text, offset);
+    let offset = position(text, offset);
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let offset = offset.max(base);
     match syntax {
         Syntax::Yaml => yaml(text, base, offset),
         Syntax::Json => json(text, base, offset),
     }
+}
+
+/// The offset as a position an editor can hold: on a char boundary, after a byte
+/// order mark, and before (not inside) a CRLF line break.
+pub fn position(text: &str, offset: usize) -> usize {
+    let mut offset = clamp_to_char_boundary(text, offset);
+    if text.starts_with('\u{feff}') {
+        offset = offset.max(3);
+    }
+    let b = text.as_bytes();
+    if offset > 0 && b[offset - 1] == b'\r' && b.get(offset) == Some(&b'\n') {
+        offset -= 1;
+    }
+    offset
 }
 
 // ---------------------------------------------------------------------------
@@ -592,9 +605,15 @@ fn yaml(text: &str, base: usize, offset: usize) -> Option<Cursor> {
         LineKind::Comment if cur > parts.content => return None,
         _ => {}
     }
-    // In the indentation of a line that has content, or in its trailing comment.
-    if !blank && cur < parts.first() {
-        return None;
+    // In the indentation or the list markers of a line that has content, or in its
+    // trailing comment: nothing to complete.
+    if !blank {
+        let on_marker = parts.markers.first().is_some_and(|m| cur <= *m);
+        let before_content =
+            cur < parts.content && !matches!(parts.kind, LineKind::Empty | LineKind::Comment);
+        if cur < parts.first() || on_marker || before_content {
+            return None;
+        }
     }
     if comment_start(line).is_some_and(|c| cur > c) {
         return None;
@@ -726,7 +745,8 @@ fn yaml(text: &str, base: usize, offset: usize) -> Option<Cursor> {
 /// `end`, with the cursor at `offset`.
 fn value_word(text: &str, c: &mut Cursor, start: usize, end: usize, offset: usize) {
     let b = text.as_bytes();
-    if start < end && (b[start] == b'"' || b[start] == b'\'') {
+    // Inside quotes (a cursor at the opening quote is before the scalar).
+    if start < end && offset > start && (b[start] == b'"' || b[start] == b'\'') {
         let q = b[start];
         let close = closing_quote(&text[..end], start, q);
         c.quote = Some(q as char);
