@@ -388,11 +388,24 @@ fn run_all(text: &str, syntax: Syntax, offset: usize, schema: &Schema, view: &Wo
             c.label
         );
     }
+    let holds = |s: Span, what: &str| {
+        assert!(
+            s.start <= cursor && cursor <= s.end,
+            "{what} {s:?} does not hold the cursor {cursor} in {:?}",
+            &text[cursor.saturating_sub(40)..(cursor + 40).min(text.len())]
+        );
+    };
     if let Some(h) = ide::hover(text, syntax, offset, schema, view) {
         ok(h.span);
+        holds(h.span, "hover");
     }
     if let Some((symbol, span)) = ide::symbol_at(text, syntax, offset) {
         ok(span);
+        // Without its quotes: the cursor may be on one.
+        holds(
+            Span::new(span.start.saturating_sub(1), span.end + 1),
+            "symbol",
+        );
         for (s, _) in ide::occurrences(text, syntax, &symbol) {
             ok(s);
         }

@@ -44,7 +44,10 @@ pub fn hover(
             .and_then(|at| tree::locate(&root, at));
         if let Some(hit) = hit {
             let shifted = Span::new(hit.node.span.start + base, hit.node.span.end + base);
-            let span = tree::inner(text, shifted);
+            // Without its quotes, unless the cursor is on one.
+            let span = Some(tree::inner(text, shifted))
+                .filter(|s| s.contains(offset))
+                .unwrap_or(shifted);
             let siblings = if syntax == Syntax::Yaml && hit.path.len() == 1 {
                 // The entry was parsed alone: its siblings come from the text.
                 context::cursor(text, syntax, offset)
