@@ -673,8 +673,9 @@ fn noun(prop: &Prop) -> String {
         .to_lowercase()
 }
 
-/// One field's value as snippet text (a tab stop), or `None` for a nested mapping
-/// or list of mappings (laid out by the caller).
+/// A scalar field's value as snippet text: a tab stop (a choice of terms or ids, or
+/// a placeholder) or a constant. Nested mappings and lists of mappings are laid out
+/// by the caller.
 fn field(c: &Ctx, owner: &str, key: &str, prop: &Prop, n: &mut usize, json: bool) -> String {
     let q = |s: String| if json { format!("\"{s}\"") } else { s };
     if let Some(k) = prop.node.get("const") {
