@@ -363,14 +363,49 @@ fn run_all(text: &str, syntax: Syntax, offset: usize, schema: &Schema, view: &Wo
             "span {s:?} not on char boundaries at offset {offset}"
         );
     };
+    // A completion's range is on one line and holds the cursor (as LSP requires).
+    // Where an editor can put it: not inside a byte order mark or a CRLF.
+    let mut cursor = syntax::clamp_to_char_boundary(text, offset);
+    if text.starts_with('\u{feff}') {
+        cursor = cursor.max(3);
+    }
+    if text[..cursor].ends_with('\r') && text[cursor..].starts_with('\n') {
+        cursor -= 1;
+    }
     for c in ide::completion(text, syntax, offset, schema, view) {
         ok(c.replace);
+        assert!(
+            c.replace.start <= cursor && cursor <= c.replace.end,
+            "{:?} does not hold the cursor {cursor} ({:?}) in {:?}",
+            c.replace,
+            c.label,
+            &text[cursor.saturating_sub(40)..(cursor + 40).min(text.len())]
+        );
+        assert!(
+            !text[c.replace.start..c.replace.end].contains('\n'),
+            "{:?} spans lines at {cursor} ({:?})",
+            c.replace,
+            c.label
+        );
     }
+    let holds = |s: Span, what: &str| {
+        assert!(
+            s.start <= cursor && cursor <= s.end,
+            "{what} {s:?} does not hold the cursor {cursor} in {:?}",
+            &text[cursor.saturating_sub(40)..(cursor + 40).min(text.len())]
+        );
+    };
     if let Some(h) = ide::hover(text, syntax, offset, schema, view) {
         ok(h.span);
+        holds(h.span, "hover");
     }
     if let Some((symbol, span)) = ide::symbol_at(text, syntax, offset) {
         ok(span);
+        // Without its quotes: the cursor may be on one.
+        holds(
+            Span::new(span.start.saturating_sub(1), span.end + 1),
+            "symbol",
+        );
         for (s, _) in ide::occurrences(text, syntax, &symbol) {
             ok(s);
         }
@@ -433,6 +468,41 @@ fn every_feature_is_total_at_every_offset() {
 }
 
 #[test]
+fn hostile_documents_do_not_break_any_feature() {
+    let schema = Schema::builtin();
+    let view = WorkspaceView::default();
+    let deep_open = "[".repeat(100_000);
+    let deep_closed = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_map = "{\"a\": ".repeat(50_000);
+    let yaml_deep = "- ".repeat(20_000);
+    let yaml_indent = (0..3_000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect::<String>();
+    let long_line = format!("title: {}\n", "x".repeat(200_000));
+    let cases: Vec<(&str, Syntax)> = vec![
+        (&deep_open, Syntax::Json),
+        (&deep_closed, Syntax::Json),
+        (&deep_map, Syntax::Json),
+        (&deep_open, Syntax::Yaml),
+        (&yaml_deep, Syntax::Yaml),
+        (&yaml_indent, Syntax::Yaml),
+        (&long_line, Syntax::Yaml),
+        ("\u{feff}", Syntax::Json),
+        ("\"", Syntax::Json),
+        ("'", Syntax::Yaml),
+        ("- - - : : : [ { ,", Syntax::Yaml),
+    ];
+    for (text, syntax) in cases {
+        for at in [0, 1, text.len() / 2, text.len()] {
+            run_all(text, syntax, at, &schema, &view);
+        }
+        ide::document_symbols(text, syntax);
+        ide::folding_ranges(text, syntax);
+        ide::document_links(text, syntax);
+    }
+}
+
+#[test]
 fn every_feature_is_total_while_typing() {
     // Every prefix of a record, with the cursor at its end: what an editor sees
     // while the record is typed from the top.
@@ -449,7 +519,8 @@ fn every_feature_is_total_while_typing() {
                 // What runs on keystrokes at every prefix; what parses the whole
                 // document at every seventh (they cost the test most of its time).
                 for c in ide::completion(prefix, syntax, cut, &schema, &view) {
-                    assert!(c.replace.end <= prefix.len());
+                    assert!(c.replace.start <= cut && cut <= c.replace.end);
+                    assert!(!prefix[c.replace.start..c.replace.end].contains('\n'));
                 }
                 ide::hover(prefix, syntax, cut, &schema, &view);
                 if cut % 7 == 0 {
@@ -522,6 +593,35 @@ fn a_large_document_answers_quickly() {
         "20,000 lines: slowest completion {worst} ms, slowest hover {hover_worst} ms; \
          outline (parses all) {outline} ms"
     );
+    // JSON: a result per line; completion of a unit in the middle and at the end.
+    let mut json = String::from(
+        "{\"trf\": 1, \"id\": \"NCT06853522\",\n\"outcomes\": [{\"id\": \"fev1\", \
+         \"type\": \"PRIMARY\", \"title\": \"FEV1\", \"quantity\": \"FEV1\"}],\n\"results\": [\n",
+    );
+    for i in 0..20_000 {
+        writeln!(
+            json,
+            "  {{\"outcome\": \"fev1\", \"arm\": \"exo\", \"timepoint\": \"{} wk\", \"mean\": \"2.{} L\"}},",
+            i % 52 + 1,
+            i % 10
+        )
+        .unwrap();
+    }
+    json.push_str(
+        "  {\"outcome\": \"fev1\", \"arm\": \"exo\", \"timepoint\": \"1 wk\", \"mean\": \"2 ",
+    );
+    let json_middle = json.len() / 2;
+    let json_middle = json[..json_middle].rfind(" L\"").unwrap() + 2;
+    for at in [json.len(), json_middle] {
+        let start = Instant::now();
+        let items = ide::completion(&json, Syntax::Json, at, &schema, &view);
+        worst = worst.max(start.elapsed().as_millis());
+        assert!(items.iter().any(|i| i.label == "mL"), "no units at {at}");
+    }
+    let start = Instant::now();
+    assert!(ide::hover(&json, Syntax::Json, json_middle, &schema, &view).is_some());
+    hover_worst = hover_worst.max(start.elapsed().as_millis());
+    eprintln!("with JSON: slowest completion {worst} ms, slowest hover {hover_worst} ms");
     // Generous for unoptimised test builds on a shared machine; release is far
     // faster.
     assert!(worst < 3_000, "completion took {worst} ms");

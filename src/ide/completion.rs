@@ -14,7 +14,7 @@ use super::{Completion, ItemKind, WorkspaceView};
 use crate::ids;
 use crate::model::Kind;
 use crate::schema::{Schema, Term, Vocabulary};
-use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
+use crate::syntax::{Node, Span, Syntax};
 
 struct Ctx<'a> {
     schema: &'a Schema,
@@ -44,7 +44,7 @@ pub fn completion(
     schema: &Schema,
     ws: &WorkspaceView,
 ) -> Vec<Completion> {
-    let offset = clamp_to_char_boundary(text, offset);
+    let offset = context::position(text, offset);
     let Some(cur) = context::cursor(text, syntax, offset) else {
         return Vec::new();
     };
@@ -65,7 +65,11 @@ pub fn completion(
     match cur.slot {
         Slot::Key => {
             if let Some(prop) = nav::at(schema, &cur.path) {
-                keys(&c, &prop, &mut out);
+                if nav::type_name(&prop) == Some("array") {
+                    new_item(&c, &prop, &mut out);
+                } else {
+                    keys(&c, &prop, &mut out);
+                }
             }
         }
         Slot::Value => values(&c, &mut out),
@@ -93,9 +97,12 @@ fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
         };
         let colon = if cur.colon_follows { "" } else { ": " };
         let lead = if cur.space_before { " " } else { "" };
-        let insert = match cur.syntax {
-            Syntax::Yaml => format!("{lead}{name}{colon}"),
-            Syntax::Json => format!("\"{name}\"{colon}"),
+        let (insert, replace) = match (cur.quote, cur.syntax) {
+            // Inside quotes: from after the opening one, so that the editor filters
+            // by the word typed.
+            (Some(q), _) => (format!("{name}{q}{colon}"), after_quote(cur)),
+            (None, Syntax::Yaml) => (format!("{lead}{name}{colon}"), cur.scalar_span),
+            (None, Syntax::Json) => (format!("\"{name}\"{colon}"), cur.scalar_span),
         };
         let mut path = cur.path.clone();
         path.push(Seg::Key(name.to_string()));
@@ -116,7 +123,7 @@ fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
             documentation: p.description().map(String::from),
             insert,
             snippet: false,
-            replace: cur.scalar_span,
+            replace,
             sort: format!("{group}{i:03}"),
         });
     }
@@ -165,19 +172,39 @@ fn values(c: &Ctx, out: &mut Vec<Completion>) {
         let mut item_path = path.clone();
         item_path.push(Seg::Item);
         for cand in scalar_candidates(c, &item_path, &item) {
-            out.push(place(c, cand, true, false));
+            out.push(place(c, cand, Wrap::List, false));
         }
         return;
     }
 
     if nav::is_quantity(c.schema, &prop) && prop.def != Some("Unit") && cur.number.is_some() {
         for cand in unit_candidates(c) {
-            out.push(place(c, cand, false, true));
+            out.push(place(c, cand, Wrap::Plain, true));
         }
         return;
     }
     for cand in scalar_candidates(c, path, &prop) {
-        out.push(place(c, cand, false, false));
+        out.push(place(c, cand, Wrap::Plain, false));
+    }
+}
+
+/// A blank line under a list key, before its `- `: a new item, with its marker.
+fn new_item(c: &Ctx, list: &Prop, out: &mut Vec<Completion>) {
+    let cur = c.cur;
+    if cur.flow || cur.syntax != Syntax::Yaml || !cur.word.is_empty() {
+        return;
+    }
+    let Some(item) = nav::child(c.schema, list, &Seg::Item) else {
+        return;
+    };
+    if nav::is_object(c.schema, &item) {
+        out.extend(item_snippet(c, &item, Layout::NewItem, false));
+        return;
+    }
+    let mut path = cur.path.clone();
+    path.push(Seg::Item);
+    for cand in scalar_candidates(c, &path, &item) {
+        out.push(place(c, cand, Wrap::Item, false));
     }
 }
 
@@ -192,6 +219,32 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
     }
     if prop.def == Some("Unit") {
         return unit_candidates(c);
+    }
+    // A source's registry record is usually the record's own.
+    if path
+        == [
+            Seg::Key("sources".into()),
+            Seg::Item,
+            Seg::Key("registry_id".into()),
+        ]
+    {
+        let own = c
+            .doc
+            .section("id")
+            .and_then(|(n, _)| n.text().map(String::from));
+        return own
+            .filter(|id| !id.is_empty())
+            .map(|id| Candidate {
+                label: id.clone(),
+                kind: ItemKind::RecordId,
+                detail: Some("this record's id".into()),
+                documentation: None,
+                value: id,
+                sort: "000".into(),
+                literal: false,
+            })
+            .into_iter()
+            .collect();
     }
     let listed = |id: &str| cur.items.iter().any(|i| i == id);
     let mut out = Vec::new();
@@ -479,10 +532,12 @@ fn unit_candidates(c: &Ctx) -> Vec<Candidate> {
             }
         }
         None => {
-            for (i, u) in unit_table::UNITS.iter().enumerate() {
-                if u.dimensions != ["dose"] {
-                    add(u.symbol, 2, i, None);
-                }
+            let all = unit_table::DIMENSIONS
+                .iter()
+                .filter(|(d, _)| *d != "dose")
+                .flat_map(|(d, _)| unit_table::for_dimension(d));
+            for (i, u) in all.enumerate() {
+                add(u.symbol, 2, i, None);
             }
         }
     }
@@ -501,13 +556,41 @@ fn yaml_needs_quotes(v: &str, flow: bool) -> bool {
         || (flow && v.contains([',', '[', ']', '{', '}']))
 }
 
+/// A quoted scalar's span from just after its opening quote (through the closing
+/// one, if any).
+fn after_quote(cur: &Cursor) -> Span {
+    let s = cur.scalar_span;
+    Span::new((s.start + 1).min(s.end), s.end)
+}
+
+/// How a value is written where the cursor is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wrap {
+    /// As it is.
+    Plain,
+    /// As a one-item flow list (`[X]`): the value of a list key.
+    List,
+    /// As a block list item (`- X`): a blank line under a list key.
+    Item,
+}
+
 /// A candidate as a completion at the cursor: quoted as the syntax needs, replacing
-/// the whole scalar (or only the unit after a number, `partial`), or wrapped in a
-/// list (`wrap`, the value of a list key).
-fn place(c: &Ctx, cand: Candidate, wrap: bool, partial: bool) -> Completion {
+/// the whole scalar (or only the unit after a number, `partial`), or wrapped.
+fn place(c: &Ctx, cand: Candidate, wrap: Wrap, partial: bool) -> Completion {
     let cur = c.cur;
     let (insert, replace) = if partial {
         (cand.value.clone(), cur.word_span)
+    } else if let (Some(q), Wrap::Plain, false) = (cur.quote, wrap, cand.literal) {
+        // Inside quotes: the value and the closing quote, from after the opening
+        // one, so that the editor filters by the word typed.
+        let escaped = match q {
+            '\'' => cand.value.replace('\'', "''"),
+            _ => {
+                let json = serde_json::to_string(&cand.value).unwrap_or_default();
+                json[1..json.len() - 1].to_string()
+            }
+        };
+        (format!("{escaped}{q}"), after_quote(cur))
     } else {
         let quoted = if cand.literal {
             cand.value.clone()
@@ -515,15 +598,19 @@ fn place(c: &Ctx, cand: Candidate, wrap: bool, partial: bool) -> Completion {
             match cur.syntax {
                 Syntax::Json => serde_json::to_string(&cand.value).unwrap_or_default(),
                 Syntax::Yaml => match cur.quote {
-                    Some(q) if !wrap => format!("{q}{}{q}", cand.value),
-                    _ if yaml_needs_quotes(&cand.value, cur.flow || wrap) => {
+                    Some(q) if wrap == Wrap::Plain => format!("{q}{}{q}", cand.value),
+                    _ if yaml_needs_quotes(&cand.value, cur.flow || wrap == Wrap::List) => {
                         serde_json::to_string(&cand.value).unwrap_or_default()
                     }
                     _ => cand.value.clone(),
                 },
             }
         };
-        let value = if wrap { format!("[{quoted}]") } else { quoted };
+        let value = match wrap {
+            Wrap::Plain => quoted,
+            Wrap::List => format!("[{quoted}]"),
+            Wrap::Item => format!("- {quoted}"),
+        };
         let lead = if cur.space_before { " " } else { "" };
         (format!("{lead}{value}"), cur.scalar_span)
     };
@@ -548,6 +635,8 @@ enum Layout {
     Item,
     /// At the value of a list key in YAML block style: a new line, `- `, the item.
     ListValue,
+    /// On a blank line under a list key: `- ` and the item.
+    NewItem,
     /// Inline `{…}` (JSON, YAML flow).
     Flow,
 }
@@ -584,8 +673,9 @@ fn noun(prop: &Prop) -> String {
         .to_lowercase()
 }
 
-/// One field's value as snippet text (a tab stop), or `None` for a nested mapping
-/// or list of mappings (laid out by the caller).
+/// A scalar field's value as snippet text: a tab stop (a choice of terms or ids, or
+/// a placeholder) or a constant. Nested mappings and lists of mappings are laid out
+/// by the caller.
 fn field(c: &Ctx, owner: &str, key: &str, prop: &Prop, n: &mut usize, json: bool) -> String {
     let q = |s: String| if json { format!("\"{s}\"") } else { s };
     if let Some(k) = prop.node.get("const") {
@@ -739,6 +829,10 @@ fn item_snippet(c: &Ctx, item: &Prop, layout: Layout, wrap: bool) -> Option<Comp
                 cur.scalar_span,
             )
         }
+        Layout::NewItem => (
+            format!("- {}", block(c, item, cur.indent + 2, true, &mut n)),
+            cur.scalar_span,
+        ),
         Layout::ListValue => {
             let pad = " ".repeat(cur.indent + 2);
             let body = block(c, item, cur.indent + 4, true, &mut n);

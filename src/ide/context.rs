@@ -107,13 +107,26 @@ impl Cursor {
 /// The cursor's context, or `None` where nothing can be completed (inside a
 /// comment, a block scalar, or after a closed collection).
 pub fn cursor(text: &str, syntax: Syntax, offset: usize) -> Option<Cursor> {
-    let offset = clamp_to_char_boundary(text, offset);
+    let offset = position(text, offset);
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let offset = offset.max(base);
     match syntax {
         Syntax::Yaml => yaml(text, base, offset),
         Syntax::Json => json(text, base, offset),
     }
+}
+
+/// The offset as a position an editor can hold: on a char boundary, after a byte
+/// order mark, and before (not inside) a CRLF line break.
+pub fn position(text: &str, offset: usize) -> usize {
+    let mut offset = clamp_to_char_boundary(text, offset);
+    if text.starts_with('\u{feff}') {
+        offset = offset.max(3);
+    }
+    let b = text.as_bytes();
+    if offset > 0 && b[offset - 1] == b'\r' && b.get(offset) == Some(&b'\n') {
+        offset -= 1;
+    }
+    offset
 }
 
 // ---------------------------------------------------------------------------
@@ -290,6 +303,26 @@ fn closing_quote(s: &str, open: usize, q: u8) -> Option<usize> {
                     return Some(i);
                 }
             }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Where a line's comment starts: a `#` at the start or after a blank, outside
+/// quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') if i == 0 || !b[i - 1].is_ascii_alphanumeric() => {
+                match closing_quote(line, i, q) {
+                    Some(c) => i = c + 1,
+                    None => return None,
+                }
+            }
+            b'#' if i == 0 || is_blank_byte(b[i - 1]) => return Some(i),
             _ => i += 1,
         }
     }
@@ -572,8 +605,17 @@ fn yaml(text: &str, base: usize, offset: usize) -> Option<Cursor> {
         LineKind::Comment if cur > parts.content => return None,
         _ => {}
     }
-    // In the indentation of a line that has content.
-    if !blank && cur < parts.first() {
+    // In the indentation or the list markers of a line that has content, or in its
+    // trailing comment: nothing to complete.
+    if !blank {
+        let on_marker = parts.markers.first().is_some_and(|m| cur <= *m);
+        let before_content =
+            cur < parts.content && !matches!(parts.kind, LineKind::Empty | LineKind::Comment);
+        if cur < parts.first() || on_marker || before_content {
+            return None;
+        }
+    }
+    if comment_start(line).is_some_and(|c| cur > c) {
         return None;
     }
     let markers: Vec<usize> = parts.markers.iter().copied().filter(|m| *m < cur).collect();
@@ -703,7 +745,8 @@ fn yaml(text: &str, base: usize, offset: usize) -> Option<Cursor> {
 /// `end`, with the cursor at `offset`.
 fn value_word(text: &str, c: &mut Cursor, start: usize, end: usize, offset: usize) {
     let b = text.as_bytes();
-    if start < end && (b[start] == b'"' || b[start] == b'\'') {
+    // Inside quotes (a cursor at the opening quote is before the scalar).
+    if start < end && offset > start && (b[start] == b'"' || b[start] == b'\'') {
         let q = b[start];
         let close = closing_quote(&text[..end], start, q);
         c.quote = Some(q as char);
@@ -797,6 +840,11 @@ fn yaml_flow_continuation(
         if steps > 200 {
             return None;
         }
+        // Only a line that leaves a collection open continues it.
+        let t = t.split(" #").next().unwrap_or(t).trim_end();
+        if !t.ends_with([',', '[', '{']) {
+            return None;
+        }
         let parts = split_line(l);
         let open = match &parts.kind {
             LineKind::Key { value, colon, .. } if value.trim_start().starts_with(['[', '{']) => {
@@ -827,11 +875,6 @@ fn yaml_flow_continuation(
                     c
                 }),
             );
-        }
-        // Only a line that leaves a collection open continues it.
-        let t = t.split(" #").next().unwrap_or(t).trim_end();
-        if !t.ends_with([',', '[', '{']) {
-            return None;
         }
     }
     None
@@ -880,19 +923,43 @@ enum State {
     After,
 }
 
+/// A scalar the scanner passed: where it is, not yet copied out.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tok {
+    span: Span,
+    /// The quote it was written with.
+    quote: Option<u8>,
+}
+
+impl Tok {
+    fn text(self, src: &str) -> String {
+        let s = src.get(self.span.start..self.span.end).unwrap_or("");
+        match self.quote {
+            Some(q) => unescape(s, q),
+            None => s.to_string(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum FrameSeg {
+    Key(Tok),
+    Item,
+}
+
 #[derive(Debug)]
 struct Frame {
     /// How this collection is reached from its parent.
-    seg: Option<Seg>,
+    seg: Option<FrameSeg>,
     map: bool,
     state: State,
-    key: Option<String>,
-    entries: Vec<(String, Option<String>)>,
-    items: Vec<String>,
+    key: Option<Tok>,
+    entries: Vec<(Tok, Option<Tok>)>,
+    items: Vec<Tok>,
 }
 
 impl Frame {
-    fn new(seg: Option<Seg>, map: bool) -> Frame {
+    fn new(seg: Option<FrameSeg>, map: bool) -> Frame {
         Frame {
             seg,
             map,
@@ -903,7 +970,7 @@ impl Frame {
         }
     }
 
-    fn scalar(&mut self, s: String) {
+    fn scalar(&mut self, s: Tok) {
         if self.map {
             match self.state {
                 State::Key | State::After | State::Colon => {
@@ -996,13 +1063,13 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                     None => None,
                     Some(f) if f.map => {
                         let k = f.key.take().unwrap_or_default();
-                        f.entries.push((k.clone(), None));
+                        f.entries.push((k, None));
                         f.state = State::After;
-                        Some(Seg::Key(k))
+                        Some(FrameSeg::Key(k))
                     }
                     Some(f) => {
                         f.state = State::After;
-                        Some(Seg::Item)
+                        Some(FrameSeg::Item)
                     }
                 };
                 frames.push(Frame::new(seg, c == b'{'));
@@ -1058,13 +1125,20 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                 last_end = i;
             }
             q @ (b'"' | b'\'') if q == b'"' || mode == Mode::Yaml => {
-                let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                let close = closing_quote(&text[..line_end], i, q);
+                // `closing_quote` stops at the line's end; only an unterminated
+                // string needs to know where that is.
+                let close = closing_quote(text, i, q);
+                let line_end = match close {
+                    Some(c) => c,
+                    None => text[i..].find('\n').map_or(text.len(), |n| i + n),
+                };
                 match close {
                     Some(cl) if cl < cursor => {
-                        let inner = unescape(&text[i + 1..cl], q);
                         if let Some(f) = frames.last_mut() {
-                            f.scalar(inner);
+                            f.scalar(Tok {
+                                span: Span::new(i + 1, cl),
+                                quote: Some(q),
+                            });
                         }
                         i = cl + 1;
                         last_end = i;
@@ -1072,7 +1146,11 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                     None if line_end < cursor => {
                         // An unterminated string on an earlier line: up to its end.
                         if let Some(f) = frames.last_mut() {
-                            f.scalar(text[i + 1..line_end].trim_end_matches('\r').to_string());
+                            let inner = text[i + 1..line_end].trim_end_matches('\r');
+                            f.scalar(Tok {
+                                span: Span::new(i + 1, i + 1 + inner.len()),
+                                quote: Some(q),
+                            });
                         }
                         i = line_end;
                         last_end = i;
@@ -1112,7 +1190,10 @@ fn scan_flow(text: &str, from: usize, cursor: usize, mode: Mode) -> Option<Scan>
                     });
                 }
                 if let Some(f) = frames.last_mut() {
-                    f.scalar(text[i..end].to_string());
+                    f.scalar(Tok {
+                        span: Span::new(i, end),
+                        quote: None,
+                    });
                 }
                 i = end;
                 last_end = i;
@@ -1221,8 +1302,8 @@ fn rest_of_collection(
                 i += 1;
             }
             q @ (b'"' | b'\'') if q == b'"' || mode == Mode::Yaml => {
-                let line_end = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                let close = closing_quote(&text[..line_end], i, q).unwrap_or(line_end);
+                let close = closing_quote(text, i, q)
+                    .unwrap_or_else(|| text[i..].find('\n').map_or(text.len(), |n| i + n));
                 word = Some(unescape(&text[i + 1..close.max(i + 1)], q));
                 i = (close + 1).min(text.len());
             }
@@ -1272,7 +1353,11 @@ fn flow_cursor(
         Syntax::Yaml
     };
     let top = scan.frames.last()?;
-    path.extend(scan.frames.iter().filter_map(|f| f.seg.clone()));
+    path.extend(scan.frames.iter().filter_map(|f| match f.seg {
+        Some(FrameSeg::Key(k)) => Some(Seg::Key(k.text(text))),
+        Some(FrameSeg::Item) => Some(Seg::Item),
+        None => None,
+    }));
     let gap = scan.token.is_none() && scan.last_end < offset;
     let slot = match (top.map, top.state) {
         (true, State::Key) => Slot::Key,
@@ -1286,7 +1371,8 @@ fn flow_cursor(
     c.flow = true;
     match slot {
         Slot::Value if top.map => {
-            c.path.push(Seg::Key(top.key.clone().unwrap_or_default()));
+            c.path
+                .push(Seg::Key(top.key.map(|k| k.text(text)).unwrap_or_default()));
         }
         Slot::Value => c.path.push(Seg::Item),
         Slot::Key => {}
@@ -1294,10 +1380,14 @@ fn flow_cursor(
     let after = scan.token.as_ref().map_or(offset, |t| t.end);
     let (rest_keys, rest_items) = rest_of_collection(text, after, mode, top.map);
     if top.map {
-        c.siblings = top.entries.clone();
+        c.siblings = top
+            .entries
+            .iter()
+            .map(|(k, v)| (k.text(text), v.map(|v| v.text(text))))
+            .collect();
         c.siblings.extend(rest_keys);
     } else {
-        c.items = top.items.clone();
+        c.items = top.items.iter().map(|t| t.text(text)).collect();
         c.items.extend(rest_items);
     }
     match &scan.token {
@@ -1344,5 +1434,151 @@ fn json(text: &str, base: usize, offset: usize) -> Option<Cursor> {
         // Before the document's first bracket.
         Some(f) if f >= offset => None,
         Some(f) => flow_cursor(text, f, offset, Mode::Json, Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cursor's context in a text with `‸` marking the cursor.
+    fn at(text: &str, syntax: Syntax) -> Option<Cursor> {
+        let offset = text.find('‸').expect("marker");
+        cursor(&text.replace('‸', ""), syntax, offset)
+    }
+
+    fn path(c: &Cursor) -> String {
+        c.path
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => k.as_str(),
+                Seg::Item => "[]",
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    fn keys(c: &Cursor) -> Vec<&str> {
+        c.siblings.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    #[test]
+    fn yaml_block_paths_slots_and_words() {
+        let c = at(
+            "arms:\n  - id: a\n    type: X\n    la‸\n    size: 2\n",
+            Syntax::Yaml,
+        )
+        .unwrap();
+        assert_eq!(
+            (path(&c), c.slot, c.word.as_str()),
+            ("arms.[]".into(), Slot::Key, "la")
+        );
+        assert_eq!(keys(&c), ["type", "id", "size"]);
+
+        let c = at("arms:\n- id: a\n  type: EXP‸ERIMENTAL # c\n", Syntax::Yaml).unwrap();
+        assert_eq!(
+            (path(&c), c.slot, c.word.as_str()),
+            ("arms.[].type".into(), Slot::Value, "EXP")
+        );
+        assert_eq!(c.scalar_span, Span::new(22, 34));
+
+        let c = at("results:\n  - outcome: x\n    mean: 2.5 m‸\n", Syntax::Yaml).unwrap();
+        assert_eq!((c.number.as_deref(), c.word.as_str()), (Some("2.5"), "m"));
+        assert_eq!(c.sibling("outcome"), Some("x"));
+
+        let c = at(
+            "a:\n  b:\n    - c: 1\n      d:\n        - ‸\n",
+            Syntax::Yaml,
+        )
+        .unwrap();
+        assert_eq!(
+            (path(&c), c.slot, c.empty_item),
+            ("a.b.[].d.[]".into(), Slot::Value, true)
+        );
+
+        let c = at("notes: |\n  text\n  more ‸\n", Syntax::Yaml);
+        assert!(c.is_none(), "inside a block scalar");
+        let c = at("trf: 1 # a ‸ comment\n", Syntax::Yaml);
+        assert!(c.is_none(), "inside a comment");
+    }
+
+    #[test]
+    fn yaml_flow_collections_on_one_line_and_across_lines() {
+        let c = at("arms:\n  - interventions: [a, ‸]\n", Syntax::Yaml).unwrap();
+        assert_eq!(
+            (path(&c), c.slot),
+            ("arms.[].interventions.[]".into(), Slot::Value)
+        );
+        assert_eq!(c.items, ["a"]);
+
+        let c = at("x: 1\nenrollment: {count: 3, t‸ }\n", Syntax::Yaml).unwrap();
+        assert_eq!(
+            (path(&c), c.slot, c.word.as_str()),
+            ("enrollment".into(), Slot::Key, "t")
+        );
+        assert_eq!(keys(&c), ["count"]);
+
+        let c = at("phases: [\n  PHASE1,\n  PH‸\n]\n", Syntax::Yaml).unwrap();
+        assert_eq!((path(&c), c.word.as_str()), ("phases.[]".into(), "PH"));
+
+        // An unclosed bracket above does not swallow the lines below it.
+        let c = at("conditions: [a\nstatus: R‸\n", Syntax::Yaml).unwrap();
+        assert_eq!((path(&c), c.word.as_str()), ("status".into(), "R"));
+        let c = at("phases: [PHASE1] ‸\n", Syntax::Yaml);
+        assert!(c.is_none(), "after a closed collection");
+    }
+
+    #[test]
+    fn json_paths_with_recovery() {
+        let c = at("{\"a\": [1, {\"b\": \"x\", \"‸\"}]}", Syntax::Json).unwrap();
+        assert_eq!((path(&c), c.slot), ("a.[]".into(), Slot::Key));
+        assert_eq!(keys(&c), ["b"]);
+        assert_eq!(c.scalar_span, Span::new(21, 23));
+
+        // An unclosed list: the `:` after its last item shows it ended there.
+        let c = at("{\"c\": [\"x\",\n \"route\": \"IN‸", Syntax::Json).unwrap();
+        assert_eq!(
+            (path(&c), c.word.as_str(), c.quote),
+            ("route".into(), "IN", Some('"'))
+        );
+
+        // A missing comma does not hide the next key.
+        let c = at("{\"a\": 1\n \"b‸\": 2}", Syntax::Json).unwrap();
+        assert_eq!(
+            (path(&c), c.slot, c.colon_follows),
+            ("".into(), Slot::Key, true)
+        );
+
+        assert!(at("{\"a\": 1}\n‸", Syntax::Json).is_none());
+        assert!(at("  ‸  ", Syntax::Json).unwrap().empty_document);
+    }
+
+    #[test]
+    fn small_readers() {
+        assert_eq!(split_number("2.5 mL"), Some(("2.5", 4)));
+        assert_eq!(split_number("  -1e9  x"), Some(("-1e9", 8)));
+        assert_eq!(split_number("10*9/L"), None);
+        assert_eq!(split_number("2.5"), None);
+        assert_eq!(split_number(". x"), None);
+        assert_eq!(find_key("id: a"), Some(("id".into(), 2, 2)));
+        assert_eq!(find_key("\"a b\" : c"), Some(("a b".into(), 5, 6)));
+        assert_eq!(find_key("url: https://x.org"), Some(("url".into(), 3, 3)));
+        assert_eq!(find_key("https://x.org"), None);
+        assert_eq!(find_key("a # b: c"), None);
+        assert!(below(" |-") == Below::Text);
+        assert!(below(" >2 # c") == Below::Text);
+        assert!(below(" &anchor") == Below::Collection);
+        assert!(below(" # c") == Below::Collection);
+        assert!(below(" |x|") == Below::Inline);
+        let p = split_line("  - - key: v");
+        assert_eq!((p.markers, p.content), (vec![2, 4], 6));
+        assert!(matches!(split_line("---").kind, LineKind::DocMarker));
+        assert_eq!(comment_start("a: \"x # y\" # z"), Some(11));
+        assert_eq!(comment_start("url: http://x.org/#frag"), None);
+        assert_eq!(comment_start("title: O'Brien # c"), Some(15));
+        assert_eq!(
+            yaml_section("a: 1\nab:\n  - x\nc: 2\n", "ab"),
+            Some((5, "ab:\n  - x\n"))
+        );
     }
 }

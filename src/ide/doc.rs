@@ -1,35 +1,25 @@
-//! The document as completion and hover read it: for YAML, only the top-level
-//! entries they need are parsed (a top-level entry is a `key:` line at column 0 and
-//! the indented lines below it), so that a keystroke or a hover in a long record
-//! does not parse all of it. JSON is parsed whole, once.
+//! The document as completion, hover and `symbol_at` read it: only the top-level
+//! entries they need are parsed, and in a long list (`results`) only the item at
+//! the cursor, so that a keystroke or a hover in a long record does not parse all
+//! of it. A YAML top-level entry is a `key:` line at column 0 and the indented lines
+//! below it; a JSON one is found by a scan of the root object's brackets and
+//! strings. (A JSON document that does not parse is read again by the YAML parser,
+//! several times over: parsing a slice keeps that cheap too.)
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 
 use super::context;
 use crate::model::Kind;
-use crate::syntax::{self, Entry, Node, NodeKind, Parsed, ScalarKind, Span, Syntax};
+use crate::syntax::{self, Entry, Node, NodeKind, ScalarKind, Span, Syntax};
 
 pub struct Doc<'t> {
     text: &'t str,
     syntax: Syntax,
-    whole: OnceCell<Parsed>,
 }
 
 impl<'t> Doc<'t> {
     pub fn new(text: &'t str, syntax: Syntax) -> Doc<'t> {
-        Doc {
-            text,
-            syntax,
-            whole: OnceCell::new(),
-        }
-    }
-
-    fn whole(&self) -> Option<&Node> {
-        self.whole
-            .get_or_init(|| syntax::parse(self.text, self.syntax))
-            .root
-            .as_ref()
+        Doc { text, syntax }
     }
 
     /// A top-level entry's value, and the offset its spans count from.
@@ -46,7 +36,10 @@ impl<'t> Doc<'t> {
                     .value;
                 Some((Cow::Owned(value), start))
             }
-            Syntax::Json => Some((Cow::Borrowed(self.whole()?.get(key)?), 0)),
+            Syntax::Json => {
+                let e = json_entries(self.text).into_iter().find(|e| e.key == key)?;
+                Some((Cow::Owned(parse_json_lenient(self.text, e.value, 0)?), 0))
+            }
         }
     }
 
@@ -64,7 +57,7 @@ impl<'t> Doc<'t> {
                 }
                 Some((Cow::Owned(syntax::parse(slice, Syntax::Yaml).root?), start))
             }
-            Syntax::Json => Some((Cow::Borrowed(self.whole()?), 0)),
+            Syntax::Json => Some((Cow::Owned(json_around(self.text, offset)?), 0)),
         }
     }
 
@@ -142,6 +135,275 @@ impl<'t> Doc<'t> {
             }
         }
     }
+}
+
+/// The whole record, for the features that read all of it (occurrences, outline,
+/// folding, links). A JSON document that is not valid JSON is read entry by entry
+/// from its root object, so that one broken entry (an unclosed bracket) does not
+/// take the others with it; anything else is parsed as usual.
+pub fn record(text: &str, syntax: Syntax) -> Option<Node> {
+    if syntax == Syntax::Json {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if serde_json::from_str::<serde::de::IgnoredAny>(body).is_err() {
+            let entries: Vec<Entry> = json_entries(text)
+                .into_iter()
+                .map(|e| Entry {
+                    key: Node::scalar(e.key, ScalarKind::Str, true, e.key_span),
+                    value: parse_json_lenient(text, e.value, 0)
+                        .unwrap_or_else(|| Node::null(e.value)),
+                })
+                .collect();
+            if !entries.is_empty() {
+                return Some(Node {
+                    kind: NodeKind::Map(entries),
+                    span: Span::new(0, text.len()),
+                });
+            }
+        }
+    }
+    syntax::parse(text, syntax).root
+}
+
+/// An entry of a JSON document's root object.
+struct JsonEntry {
+    key: String,
+    /// With its quotes.
+    key_span: Span,
+    value: Span,
+}
+
+fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n' | b',') {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the JSON string whose quote is at `i` (after its closing quote, or
+/// at the end of its line when it is not closed).
+fn json_string_end(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return j + 1,
+            b'\n' => return j,
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+/// The end of the JSON value starting at `i`.
+fn json_value_end(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(b'"') => json_string_end(b, i),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = json_string_end(b, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return j + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            b.len()
+        }
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b'\n' | b'\r' | b' ' | b'\t')
+            {
+                j += 1;
+            }
+            j.max((i + 1).min(b.len()))
+        }
+    }
+}
+
+/// The root object's entries, by a scan of strings and brackets (it forgives what
+/// does not parse).
+fn json_entries(text: &str) -> Vec<JsonEntry> {
+    let start = skip_blanks(
+        text.as_bytes(),
+        if text.starts_with('\u{feff}') { 3 } else { 0 },
+    );
+    json_object_entries(text, Span::new(start, text.len()))
+}
+
+/// The entries of the JSON object at `span`.
+fn json_object_entries(text: &str, span: Span) -> Vec<JsonEntry> {
+    let b = &text.as_bytes()[..span.end.min(text.len())];
+    let mut out = Vec::new();
+    let mut i = span.start;
+    if b.get(i) != Some(&b'{') {
+        return out;
+    }
+    i += 1;
+    loop {
+        i = skip_blanks(b, i);
+        match b.get(i) {
+            Some(b'"') => {}
+            Some(b'}') | None => break,
+            // Not a key: skip the value it starts.
+            Some(_) => {
+                i = json_value_end(b, i).max(i + 1);
+                continue;
+            }
+        }
+        let key_end = json_string_end(b, i);
+        let key_span = Span::new(i, key_end);
+        let key = text[i + 1..key_end.saturating_sub(1).max(i + 1)].to_string();
+        let mut j = key_end;
+        while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
+            j += 1;
+        }
+        if b.get(j) != Some(&b':') {
+            i = j;
+            continue;
+        }
+        j = skip_blanks(b, j + 1);
+        let end = json_value_end(b, j);
+        out.push(JsonEntry {
+            key,
+            key_span,
+            value: Span::new(j, end),
+        });
+        i = end.max(j + 1);
+    }
+    out
+}
+
+/// The elements of the JSON array at `span`.
+fn json_elements(text: &str, span: Span) -> Vec<Span> {
+    let b = &text.as_bytes()[..span.end];
+    let mut out = Vec::new();
+    if b.get(span.start) != Some(&b'[') {
+        return out;
+    }
+    let mut i = span.start + 1;
+    loop {
+        i = skip_blanks(b, i);
+        match b.get(i) {
+            Some(b']') | None => break,
+            Some(_) => {
+                let end = json_value_end(b, i).max(i + 1);
+                out.push(Span::new(i, end));
+                i = end;
+            }
+        }
+    }
+    out
+}
+
+/// Every span in a tree moved by `by`.
+fn shift(node: &mut Node, by: usize) {
+    node.span = Span::new(node.span.start + by, node.span.end + by);
+    match &mut node.kind {
+        NodeKind::Map(entries) => {
+            for e in entries {
+                shift(&mut e.key, by);
+                shift(&mut e.value, by);
+            }
+        }
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| shift(n, by)),
+        NodeKind::Scalar(_) => {}
+    }
+}
+
+/// A slice of a JSON document parsed alone, with spans into the document.
+fn parse_json_slice(text: &str, span: Span) -> Option<Node> {
+    let slice = text.get(span.start..span.end)?;
+    let mut node = syntax::parse(slice, Syntax::Json).root?;
+    shift(&mut node, span.start);
+    Some(node)
+}
+
+/// How deep [`parse_json_lenient`] goes element by element: a record's values are
+/// at most four levels down (root, list, item, quantity mapping). Each level scans
+/// to its value's end, which for unclosed brackets is the end of the document.
+const LENIENT_DEPTH: usize = 4;
+
+/// A JSON value that may not parse: read as a whole when it is valid JSON, else
+/// list element by element and object entry by entry (what one unclosed bracket
+/// would otherwise swallow).
+fn parse_json_lenient(text: &str, span: Span, depth: usize) -> Option<Node> {
+    let slice = text.get(span.start..span.end)?;
+    let first = slice.as_bytes().first().copied();
+    if depth >= LENIENT_DEPTH
+        || !matches!(first, Some(b'[' | b'{'))
+        || serde_json::from_str::<serde::de::IgnoredAny>(slice).is_ok()
+    {
+        return parse_json_slice(text, span);
+    }
+    let kind = if first == Some(b'[') {
+        NodeKind::Seq(
+            json_elements(text, span)
+                .into_iter()
+                .filter_map(|s| parse_json_lenient(text, s, depth + 1))
+                .collect(),
+        )
+    } else {
+        NodeKind::Map(
+            json_object_entries(text, span)
+                .into_iter()
+                .map(|e| Entry {
+                    key: Node::scalar(e.key, ScalarKind::Str, true, e.key_span),
+                    value: parse_json_lenient(text, e.value, depth + 1)
+                        .unwrap_or_else(|| Node::null(e.value)),
+                })
+                .collect(),
+        )
+    };
+    Some(Node { kind, span })
+}
+
+/// The root object with the scalar entries parsed (for the siblings of a key) and
+/// the entry holding `offset` (narrowed to the array element holding it).
+fn json_around(text: &str, offset: usize) -> Option<Node> {
+    let entries = json_entries(text);
+    let mut out = Vec::with_capacity(entries.len());
+    let mut found = false;
+    for e in entries {
+        let key = Node::scalar(e.key.clone(), ScalarKind::Str, true, e.key_span);
+        let first = text.as_bytes().get(e.value.start).copied();
+        let in_key = !found && e.key_span.contains(offset);
+        let in_value = !found && !in_key && e.value.contains(offset);
+        found |= in_key || in_value;
+        let collection = matches!(first, Some(b'[' | b'{'));
+        let value = if in_value && first == Some(b'[') {
+            let items = json_elements(text, e.value)
+                .into_iter()
+                .filter(|s| s.contains(offset))
+                .take(1)
+                .filter_map(|s| parse_json_lenient(text, s, 0))
+                .collect();
+            Node {
+                kind: NodeKind::Seq(items),
+                span: e.value,
+            }
+        } else if in_value || !collection {
+            parse_json_lenient(text, e.value, 0).unwrap_or_else(|| Node::null(e.value))
+        } else {
+            // Not needed: a placeholder that holds no offset.
+            Node::null(Span::empty(e.value.start))
+        };
+        out.push(Entry { key, value });
+    }
+    Some(Node {
+        kind: NodeKind::Map(out),
+        span: Span::new(0, text.len()),
+    })
 }
 
 /// Whether a line starts a top-level entry (or ends one): text at column 0 that is
@@ -274,6 +536,27 @@ mod tests {
         );
         let (_, last) = yaml_entry_at(text, text.len()).unwrap();
         assert_eq!(last, "status: X\n");
+    }
+
+    #[test]
+    fn json_entries_and_elements_forgive_what_does_not_parse() {
+        let text = "{\"a\": 1, \"b\": [{\"x\": \"]\"}, {\"y\": 2}], \"c\": {\"d\": [";
+        let keys: Vec<String> = json_entries(text).into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        let b = &json_entries(text)[1];
+        let items: Vec<&str> = json_elements(text, b.value)
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(items, ["{\"x\": \"]\"}", "{\"y\": 2}"]);
+        let doc = Doc::new(text, Syntax::Json);
+        let (a, _) = doc.section("a").unwrap();
+        assert_eq!(a.text(), Some("1"));
+        let at = text.find("\"y").unwrap();
+        let (root, base) = doc.around(at).unwrap();
+        let hit = crate::ide::tree::locate(&root, at - base).unwrap();
+        assert!(hit.is_key);
+        assert_eq!(&text[hit.node.span.start..hit.node.span.end], "\"y\"");
     }
 
     #[test]

@@ -44,7 +44,10 @@ pub fn hover(
             .and_then(|at| tree::locate(&root, at));
         if let Some(hit) = hit {
             let shifted = Span::new(hit.node.span.start + base, hit.node.span.end + base);
-            let span = tree::inner(text, shifted);
+            // Without its quotes, unless the cursor is on one.
+            let span = Some(tree::inner(text, shifted))
+                .filter(|s| s.contains(offset))
+                .unwrap_or(shifted);
             let siblings = if syntax == Syntax::Yaml && hit.path.len() == 1 {
                 // The entry was parsed alone: its siblings come from the text.
                 context::cursor(text, syntax, offset)
@@ -53,14 +56,19 @@ pub fn hover(
             } else {
                 entries(hit.map())
             };
-            if hit.is_key {
-                return key(&c, &hit.path, &siblings, span);
+            let found = if hit.is_key {
+                key(&c, &hit.path, &siblings, span)
+            } else {
+                let value = hit.node.text().unwrap_or("");
+                value_hover(&c, &hit.path, value, span, &siblings, hit.map())
+            };
+            if found.is_some() {
+                return found;
             }
-            let value = hit.node.text().unwrap_or("");
-            return value_hover(&c, &hit.path, value, span, &siblings, hit.map());
         }
     }
-    // The cursor's line did not parse: read it from the text.
+    // The cursor's line did not parse (or not as it was meant): read it from the
+    // text.
     let cur = context::cursor(text, syntax, offset)?;
     let word = text.get(cur.word_span.start..cur.word_span.end)?.trim();
     if word.is_empty() {
@@ -188,11 +196,14 @@ fn value_hover(
         md.push_str(&term_documentation(v, t));
         return hover(md);
     }
-    // Any other value: what its key means.
-    if matches!(path.last(), Some(Seg::Key(_))) {
-        return key(c, path, siblings, span);
+    // Any other value: what its key (or its list's key) means.
+    match path.last() {
+        Some(Seg::Key(_)) => key(c, path, siblings, span),
+        Some(Seg::Item) if matches!(path.get(path.len().wrapping_sub(2)), Some(Seg::Key(_))) => {
+            key(c, &path[..path.len() - 1], &[], span)
+        }
+        _ => None,
     }
-    None
 }
 
 fn unit(symbol: &str, span: Span) -> HoverInfo {

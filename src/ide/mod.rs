@@ -1,7 +1,32 @@
 //! Editor features as pure functions of a document's text and the workspace view:
 //! completion, hover, navigation, outline, folding and links. They return byte spans;
 //! the language server converts them to positions in the negotiated encoding. None of
-//! them checks anything: diagnostics come from the engine.
+//! them checks anything: diagnostics come from the engine. Every function is total:
+//! any text, any offset (clamped to a char boundary), YAML or JSON.
+//!
+//! Choices where the specification is silent:
+//!
+//! - Completion reads the cursor's context from the text (module `context`), never from
+//!   the parsed tree, so it works while the document does not parse. Facts from
+//!   elsewhere in the record (local ids, an outcome's quantity) come from parsing
+//!   only the top-level entry that holds them; hover and `symbol_at` parse only the
+//!   entry (in a list, the item) under the cursor. A keystroke in a long record
+//!   costs about what the cursor's own mapping costs.
+//! - Completion returns every candidate and lets the editor filter by the word in
+//!   the replace range. Multi-line snippets carry their full indentation (send them
+//!   with `InsertTextMode::AsIs`).
+//! - Units: a curated list per dimension (module `unit_table`). In a result, the unit
+//!   the outcome declares comes first, then the canonical unit of its quantity, then
+//!   the rest of that dimension; without a quantity, every listed unit. A unit that
+//!   needs quoting in YAML (`{score}`, `%`, `[IU]/L`) is inserted quoted.
+//! - A new list item's snippet holds the item's required keys and the first key of
+//!   an "at least one of" group (`mean`, `url`); references are choices of the ids
+//!   the record defines.
+//! - Folding starts on the key's line; the YAML root mapping is not folded (it is
+//!   the whole file), the JSON root object is.
+//! - `PUBLICATION` ids link to PubMed, PubMed Central or doi.org; other registry ids
+//!   to their registry's record page. Registry ids are compared in the form
+//!   `ids::canonical` gives; one it does not recognise is compared as written.
 
 mod completion;
 mod context;

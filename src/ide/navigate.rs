@@ -3,11 +3,12 @@
 //! registry `secondary_ids`, sources' `registry_id`), compared in canonical form.
 
 use super::context::Seg;
+use super::doc::{self, Doc};
 use super::tree;
 use super::Symbol;
 use crate::ids;
 use crate::model::LocalIndex;
-use crate::syntax::{self, clamp_to_char_boundary, Node, Span, Syntax};
+use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
 
 /// A registry id in canonical spelling (as written when it is not recognised).
 fn canonical(id: &str) -> String {
@@ -29,8 +30,10 @@ fn registry_secondary(item: &Node) -> bool {
 /// The symbol under the cursor and its span (without quotes).
 pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, Span)> {
     let offset = clamp_to_char_boundary(text, offset);
-    let parsed = syntax::parse(text, syntax);
-    let hit = tree::locate(parsed.root.as_ref()?, offset)?;
+    // Only the top-level entry under the cursor is parsed (YAML).
+    let doc = Doc::new(text, syntax);
+    let (root, base) = doc.around(offset)?;
+    let hit = tree::locate(&root, offset.checked_sub(base)?)?;
     if hit.is_key {
         return None;
     }
@@ -38,7 +41,10 @@ pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, S
     if value.trim().is_empty() {
         return None;
     }
-    let span = tree::inner(text, hit.node.span);
+    let span = tree::inner(
+        text,
+        Span::new(hit.node.span.start + base, hit.node.span.end + base),
+    );
     if let Some(kind) = tree::definition_kind(&hit.path).or_else(|| tree::reference_kind(&hit.path))
     {
         return Some((Symbol::Local(kind, value.to_string()), span));
@@ -55,10 +61,10 @@ pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, S
 
 /// Every occurrence of a symbol in this document, `true` for its definition.
 pub fn occurrences(text: &str, syntax: Syntax, symbol: &Symbol) -> Vec<(Span, bool)> {
-    let parsed = syntax::parse(text, syntax);
-    let Some(root) = parsed.root.as_ref() else {
+    let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };
+    let root = &root;
     let mut out = Vec::new();
     match symbol {
         Symbol::Local(kind, id) => {

@@ -2,10 +2,11 @@
 //! ranges and links (URLs, DOIs, PMIDs, PMCIDs, registry record pages).
 
 use super::context::Seg;
+use super::doc;
 use super::tree;
 use super::{Link, OutlineItem, OutlineKind};
 use crate::ids;
-use crate::syntax::{self, LineIndex, Node, NodeKind, Span, Syntax};
+use crate::syntax::{LineIndex, Node, NodeKind, Span, Syntax};
 
 const SECTIONS: [(&str, OutlineKind); 5] = [
     ("arms", OutlineKind::Arm),
@@ -24,10 +25,10 @@ fn trim(text: &str, span: Span) -> Span {
 
 /// One root item for the record, with a section per list and an item per entry.
 pub fn document_symbols(text: &str, syntax: Syntax) -> Vec<OutlineItem> {
-    let parsed = syntax::parse(text, syntax);
-    let Some(root) = parsed.root.as_ref().filter(|r| r.as_map().is_some()) else {
+    let Some(root) = doc::record(text, syntax).filter(|r| r.as_map().is_some()) else {
         return Vec::new();
     };
+    let root = &root;
     let id = root.get("id");
     let name = id
         .and_then(Node::text)
@@ -138,10 +139,10 @@ fn entry_item(text: &str, kind: OutlineKind, index: usize, item: &Node) -> Outli
 /// Every mapping or list spanning more than one line (from its key's line when it
 /// is a key's value), and YAML block scalars.
 pub fn folding_ranges(text: &str, syntax: Syntax) -> Vec<Span> {
-    let parsed = syntax::parse(text, syntax);
-    let Some(root) = parsed.root.as_ref() else {
+    let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };
+    let root = &root;
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     fold(text, &lines, root, None, syntax == Syntax::Yaml, &mut out);
@@ -196,10 +197,10 @@ fn fold(
 /// Links: `url` values and any http(s) URL in text, DOIs, PMIDs, PMCIDs and
 /// registry ids with a record page.
 pub fn document_links(text: &str, syntax: Syntax) -> Vec<Link> {
-    let parsed = syntax::parse(text, syntax);
-    let Some(root) = parsed.root.as_ref() else {
+    let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };
+    let root = &root;
     let mut out = Vec::new();
     let mut path = Vec::new();
     links(text, root, &mut path, None, &mut out);

@@ -5,103 +5,87 @@
 pub struct UnitInfo {
     pub symbol: &'static str,
     pub meaning: &'static str,
-    /// The dimensions (as `QuantityKind` terms name them) it is offered for.
-    pub dimensions: &'static [&'static str],
 }
 
-const fn u(
-    symbol: &'static str,
-    meaning: &'static str,
-    dimensions: &'static [&'static str],
-) -> UnitInfo {
-    UnitInfo {
-        symbol,
-        meaning,
-        dimensions,
-    }
+const fn u(symbol: &'static str, meaning: &'static str) -> UnitInfo {
+    UnitInfo { symbol, meaning }
 }
 
-/// In the order completion offers them within a dimension.
 pub static UNITS: &[UnitInfo] = &[
-    u("L", "litre", &["volume"]),
-    u("mL", "millilitre", &["volume", "dose"]),
-    u("dL", "decilitre", &["volume"]),
-    u("mg/L", "milligram per litre", &["mass_concentration"]),
-    u(
-        "mg/dL",
-        "milligram per decilitre",
-        &["mass_concentration", "substance_concentration"],
-    ),
-    u("g/L", "gram per litre", &["mass_concentration"]),
-    u("g/dL", "gram per decilitre", &["mass_concentration"]),
-    u("ug/L", "microgram per litre", &["mass_concentration"]),
-    u(
-        "ng/mL",
-        "nanogram per millilitre (equal to ug/L)",
-        &["mass_concentration"],
-    ),
-    u(
-        "10*9/L",
-        "10⁹ (thousand million) per litre",
-        &["number_concentration"],
-    ),
-    u(
-        "10*12/L",
-        "10¹² (million million) per litre",
-        &["number_concentration"],
-    ),
-    u(
-        "/uL",
-        "per microlitre (1000 /uL is 1 10*9/L)",
-        &["number_concentration"],
-    ),
-    u(
-        "umol/L",
-        "micromole per litre",
-        &["substance_concentration"],
-    ),
-    u(
-        "mmol/L",
-        "millimole per litre",
-        &["substance_concentration"],
-    ),
-    u("%", "percent", &["fraction"]),
-    u("1", "one: a plain ratio", &["fraction"]),
-    u("U/L", "enzyme unit per litre", &["catalytic_concentration"]),
-    u(
-        "[IU]/L",
-        "international unit per litre",
-        &["catalytic_concentration"],
-    ),
-    u("/min", "per minute", &["frequency"]),
-    u("kg", "kilogram", &["mass"]),
-    u("g", "gram", &["mass"]),
-    u(
-        "{score}",
-        "points on a score (dimensionless)",
-        &["score", "length_or_score"],
-    ),
+    u("L", "litre"),
+    u("mL", "millilitre"),
+    u("dL", "decilitre"),
+    u("mg/L", "milligram per litre"),
+    u("mg/dL", "milligram per decilitre"),
+    u("g/L", "gram per litre"),
+    u("g/dL", "gram per decilitre"),
+    u("ug/L", "microgram per litre"),
+    u("ng/mL", "nanogram per millilitre (equal to ug/L)"),
+    u("10*9/L", "10⁹ (thousand million) per litre"),
+    u("10*12/L", "10¹² (million million) per litre"),
+    u("/uL", "per microlitre (1000 /uL is 1 10*9/L)"),
+    u("umol/L", "micromole per litre"),
+    u("mmol/L", "millimole per litre"),
+    u("%", "percent"),
+    u("1", "one: a plain ratio"),
+    u("U/L", "enzyme unit per litre"),
+    u("[IU]/L", "international unit per litre"),
+    u("/min", "per minute"),
+    u("kg", "kilogram"),
+    u("g", "gram"),
+    u("{score}", "points on a score (dimensionless)"),
     u(
         "mL/min/{1.73_m2}",
         "millilitre per minute per 1.73 m² of body surface area",
-        &["volume_flow_per_bsa"],
     ),
-    u("mm", "millimetre", &["length_or_score"]),
-    u("a", "year", &["time"]),
-    u("mo", "month", &["time"]),
-    u("wk", "week", &["time"]),
-    u("d", "day", &["time"]),
-    u("h", "hour", &["time"]),
-    u("min", "minute", &["time"]),
-    u("10*6{cells}", "million cells", &["dose"]),
+    u("mm", "millimetre"),
+    u("a", "year"),
+    u("mo", "month"),
+    u("wk", "week"),
+    u("d", "day"),
+    u("h", "hour"),
+    u("min", "minute"),
+    u("10*6{cells}", "million cells"),
     u(
         "10*6{cells}/kg",
         "million cells per kilogram of body weight",
-        &["dose"],
     ),
-    u("{particles}", "particles (dimensionless count)", &["dose"]),
-    u("mg", "milligram", &["dose"]),
-    u("ug", "microgram", &["dose"]),
+    u("{particles}", "particles (dimensionless count)"),
+    u("mg", "milligram"),
+    u("ug", "microgram"),
+];
+
+/// The units offered per dimension (as `QuantityKind` terms name them), in the
+/// order completion offers them. `time` is for ages, timepoints and schedules;
+/// `dose` for an intervention's dose.
+pub static DIMENSIONS: &[(&str, &[&str])] = &[
+    ("volume", &["L", "mL", "dL"]),
+    (
+        "mass_concentration",
+        &["mg/L", "mg/dL", "g/L", "g/dL", "ug/L", "ng/mL"],
+    ),
+    ("number_concentration", &["10*9/L", "10*12/L", "/uL"]),
+    // mg/dL is accepted and converted with the quantity's molar mass.
+    ("substance_concentration", &["umol/L", "mmol/L", "mg/dL"]),
+    ("fraction", &["%", "1"]),
+    ("catalytic_concentration", &["U/L", "[IU]/L"]),
+    ("frequency", &["/min"]),
+    ("mass", &["kg", "g"]),
+    ("score", &["{score}"]),
+    ("volume_flow_per_bsa", &["mL/min/{1.73_m2}"]),
+    ("length_or_score", &["mm", "{score}"]),
+    ("time", &["a", "mo", "wk", "d", "h", "min"]),
+    (
+        "dose",
+        &[
+            "10*6{cells}",
+            "10*6{cells}/kg",
+            "{particles}",
+            "mg",
+            "ug",
+            "mL",
+        ],
+    ),
 ];
 
 /// How a dimension reads in prose.
@@ -128,21 +112,30 @@ pub fn lookup(symbol: &str) -> Option<&'static UnitInfo> {
     UNITS.iter().find(|u| u.symbol == symbol)
 }
 
-/// The units of a dimension, in table order.
-pub fn for_dimension(dim: &str) -> impl Iterator<Item = &'static UnitInfo> + '_ {
-    UNITS.iter().filter(move |u| u.dimensions.contains(&dim))
+/// The units of a dimension, in order.
+pub fn for_dimension(dim: &str) -> impl Iterator<Item = &'static UnitInfo> {
+    DIMENSIONS
+        .iter()
+        .find(|(d, _)| *d == dim)
+        .map_or(&[][..], |(_, symbols)| *symbols)
+        .iter()
+        .filter_map(|s| lookup(s))
 }
 
-/// Where the unit is offered, in prose: `volume` or `mass concentration, substance
-/// concentration`. The pseudo-dimension `dose` is left out when others exist.
+/// The dimensions a unit is offered for, in prose: `volume`, or `mass
+/// concentration, substance concentration`. `dose` only when it is the only one.
 pub fn dimensions_text(info: &UnitInfo) -> String {
-    let dims: Vec<&str> = info
-        .dimensions
+    let dims: Vec<&str> = DIMENSIONS
         .iter()
-        .filter(|d| **d != "dose" || info.dimensions.len() == 1)
+        .filter(|(_, symbols)| symbols.contains(&info.symbol))
+        .map(|(d, _)| *d)
+        .collect();
+    let shown: Vec<&str> = dims
+        .iter()
+        .filter(|d| **d != "dose" || dims.len() == 1)
         .map(|d| dimension_label(d))
         .collect();
-    dims.join(", ")
+    shown.join(", ")
 }
 
 #[cfg(test)]
@@ -163,6 +156,22 @@ mod tests {
                 t.id
             );
             assert_ne!(dimension_label(dim), "", "{dim}");
+        }
+    }
+
+    #[test]
+    fn every_listed_unit_has_a_meaning() {
+        for (dim, symbols) in DIMENSIONS {
+            for s in *symbols {
+                assert!(lookup(s).is_some(), "{dim}: {s}");
+            }
+        }
+        for u in UNITS {
+            assert!(
+                DIMENSIONS.iter().any(|(_, s)| s.contains(&u.symbol)),
+                "{} is offered for no dimension",
+                u.symbol
+            );
         }
     }
 
