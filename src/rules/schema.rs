@@ -173,7 +173,8 @@ impl Mapper<'_> {
                 self.push(d);
             }
             // A missing value is TRF012's "found no value", not also an unknown term.
-            ValidationErrorKind::Enum { .. } if node.as_scalar().is_some_and(|s| s.kind == ScalarKind::Null) => {}
+            ValidationErrorKind::Enum { .. }
+                if node.as_scalar().is_some_and(|s| s.kind == ScalarKind::Null) => {}
             ValidationErrorKind::Enum { .. } => {
                 let d = self.unknown_term(node, sub);
                 self.push(d);
