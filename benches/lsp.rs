@@ -312,7 +312,7 @@ fn measure(
         s.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
     }
     let startup = start.elapsed().as_secs_f64();
-    let small = record(1, 30);
+    let small = record(1, 36);
     let large = record(2, 4_000);
     let edit_small = edit_latency(&mut s, &scratch.join("small.trial.yaml"), &small, edits);
     let edit_large = edit_latency(
@@ -355,7 +355,7 @@ fn main() {
     }
     println!(
         "lines: small record {}, large record {}",
-        record(1, 30).lines().count(),
+        record(1, 36).lines().count(),
         record(2, 4_000).lines().count()
     );
     let trls_cmd = vec![env!("CARGO_BIN_EXE_trls").to_string(), "lsp".to_string()];

@@ -340,6 +340,18 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
+/// Every registry's search pattern in one set, with the registry each belongs to.
+static SEARCH_SET: LazyLock<(regex::RegexSet, Vec<usize>)> = LazyLock::new(|| {
+    let (patterns, owners): (Vec<&str>, Vec<usize>) = REGISTRIES
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.search.as_ref().map(|s| (s.as_str(), i)))
+        .unzip();
+    // The patterns each compiled on their own above, so the set compiles too.
+    let set = regex::RegexSet::new(patterns).unwrap_or_else(|_| regex::RegexSet::empty());
+    (set, owners)
+});
+
 /// The first registry id inside a text (a URL, after percent-decoding), canonical.
 /// Where ids overlap the longest wins, so a CTIS number (`2022-501549-57-00`) is
 /// never read as the EudraCT number that is its first 14 characters. `PUBLICATION`
@@ -349,7 +361,11 @@ pub fn find_in_text(text: &str) -> Option<Canonical> {
         return None;
     }
     let mut hits: Vec<(usize, usize, &'static Registry)> = Vec::new();
-    for r in REGISTRIES.iter() {
+    // One pass over the text tells which registries can match at all; only those are
+    // searched with captures (most texts hold at most one registry's id).
+    let (set, owners) = &*SEARCH_SET;
+    for &i in set.matches(text).iter().map(|k| &owners[k]) {
+        let r = &REGISTRIES[i];
         let Some(search) = &r.search else { continue };
         let mut at = 0;
         while let Some(caps) = search.captures_at(text, at) {

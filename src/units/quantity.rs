@@ -10,9 +10,6 @@ use crate::diagnostic::TextEdit;
 use crate::syntax::{resolve_plain, Node, NodeKind, ScalarKind, Span};
 
 /// The number of a quantity string, as the schema's pattern has it.
-static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?) +(\S.*)$").expect("valid regex")
-});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$").expect("valid regex")
 });
@@ -140,6 +137,17 @@ pub fn is_flow(text: &str, node: &Node) -> bool {
         && matches!(text.as_bytes().get(node.span.start), Some(b'{' | b'['))
 }
 
+/// The number and the byte offset of the unit in `<number> +<unit>` (the unit starts
+/// with a non-space character), as the schema's Quantity pattern reads it.
+fn split_quantity(text: &str) -> Option<(&str, usize)> {
+    let space = text.find(' ')?;
+    let number = &text[..space];
+    let unit_start = space + text[space..].len() - text[space..].trim_start_matches(' ').len();
+    let rest = &text[unit_start..];
+    (NUMBER.is_match(number) && rest.chars().next().is_some_and(|c| !c.is_whitespace()))
+        .then_some((number, unit_start))
+}
+
 /// Read the value of a `Quantity` slot. `flow` says whether its parent collection is
 /// written in flow style.
 pub fn read<'a>(text: &str, node: &'a Node, flow: bool) -> Read<'a> {
@@ -155,16 +163,15 @@ pub fn read<'a>(text: &str, node: &'a Node, flow: bool) -> Read<'a> {
                         number: t.to_string(),
                     };
                 }
-                let Some(c) = QUANTITY.captures(&s.text) else {
+                // `<number> +<unit>`, split by hand (a capturing regex allocates on
+                // every call, and this runs for every quantity of every record).
+                let Some((number, unit_start)) = split_quantity(&s.text) else {
                     return Read::Other;
                 };
-                let (Some(num), Some(unit)) = (c.get(1), c.get(2)) else {
+                let Ok(value) = number.parse::<f64>() else {
                     return Read::Other;
                 };
-                let Ok(value) = num.as_str().parse::<f64>() else {
-                    return Read::Other;
-                };
-                let unit_text = unit.as_str().trim_end();
+                let unit_text = s.text[unit_start..].trim_end();
                 let st = style(text, node, flow);
                 let offset = match st {
                     Style::Plain { .. } => Some(node.span.start),
@@ -174,13 +181,12 @@ pub fn read<'a>(text: &str, node: &'a Node, flow: bool) -> Read<'a> {
                 Read::Quantity(Quantity {
                     node,
                     value,
-                    number: num.as_str().to_string(),
+                    number: number.to_string(),
                     unit: unit_text.to_string(),
                     form: Form::Text {
                         style: st,
-                        unit_span: offset.map(|o| {
-                            Span::new(o + unit.start(), o + unit.start() + unit_text.len())
-                        }),
+                        unit_span: offset
+                            .map(|o| Span::new(o + unit_start, o + unit_start + unit_text.len())),
                     },
                 })
             }
