@@ -719,27 +719,11 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        let job = {
-            let mut st = self.lock();
-            let Some(doc) = st.docs.get(&uri) else {
-                return Err(Error::invalid_params(format!(
-                    "unknown document {}",
-                    uri.as_str()
-                )));
-            };
-            let (version, text, path) = (doc.version, doc.text(), doc.path.clone());
-            let path = path.unwrap_or_else(|| PathBuf::from(uri.as_str()));
-            let config = st.config_for(Some(&path));
-            Job {
-                uri: uri.clone(),
-                version,
-                text,
-                path,
-                config,
-                index: st.index.clone(),
-                enc: st.enc,
-                related: st.caps.related_information,
-            }
+        let Some(job) = self.job(&uri) else {
+            return Err(Error::invalid_params(format!(
+                "unknown document {}",
+                uri.as_str()
+            )));
         };
         let (job, outcome) = guarded(move || {
             let o = compute(&job);
