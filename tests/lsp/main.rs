@@ -301,3 +301,74 @@ async fn bad_requests_get_errors_and_the_server_goes_on() {
         .await;
     assert_eq!(report["kind"], "full");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_ids_navigate_and_rename_across_records_including_closed_files() {
+    let root = scratch("xrename");
+    let ok = RECORD.replace("NOT_YET_RECRUITNG", "NOT_YET_RECRUITING");
+    let a = ok.replace("sources:", "related: [NCT02442037]\nsources:");
+    let b = ok.replace("NCT06853522", "NCT02442037");
+    let (pa, pb) = (root.join("a.trial.yaml"), root.join("b.trial.yaml"));
+    std::fs::write(&pa, &a).unwrap();
+    std::fs::write(&pb, &b).unwrap();
+    let (mut c, _) = Client::start(capabilities(false, false), Some(&root)).await;
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let ua = uri(&pa);
+    c.open(&ua, &a).await;
+    c.diagnostics(&ua, 1).await;
+    // `related: [NCT02442037]` is line 8; the id starts at column 10.
+    let at = json!({"textDocument": {"uri": ua}, "position": {"line": 8, "character": 12}});
+    let def = c.request("textDocument/definition", at.clone()).await;
+    assert_eq!(def[0]["uri"], uri(&pb), "{def}");
+    assert_eq!(def[0]["range"]["start"], json!({"line": 1, "character": 4}));
+    let mut params = at;
+    params["newName"] = json!("NCT02442038");
+    let edit = c.request("textDocument/rename", params).await;
+    let changes = edit["changes"].as_object().unwrap();
+    assert!(changes.contains_key(&ua), "{edit}");
+    let in_b = changes
+        .get(&uri(&pb))
+        .expect("the closed file is edited too");
+    // b's `id` and its source's `registry_id`.
+    assert_eq!(in_b.as_array().unwrap().len(), 2, "{edit}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trls_toml_is_reloaded_when_it_changes() {
+    let root = scratch("toml");
+    std::fs::write(root.join("trls.toml"), "[rules]\nTRF013 = \"warning\"\n").unwrap();
+    let (mut c, _) = Client::start(capabilities(false, false), Some(&root)).await;
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let u = uri(&root.join("a.trial.yaml"));
+    c.open(&u, RECORD).await;
+    let d = c.diagnostics(&u, 1).await;
+    assert_eq!(d[0]["severity"], 2, "warning from trls.toml: {d:?}");
+    std::fs::write(root.join("trls.toml"), "[rules]\nTRF013 = \"off\"\n").unwrap();
+    c.backlog.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("trls.toml")), "type": 2}]}),
+    )
+    .await;
+    assert!(c.diagnostics(&u, 1).await.is_empty());
+    // A bad trls.toml is a diagnostic on trls.toml, with its line.
+    std::fs::write(root.join("trls.toml"), "[rules]\nTRF013 = \"loud\"\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("trls.toml")), "type": 2}]}),
+    )
+    .await;
+    let toml = uri(&root.join("trls.toml"));
+    let p = c
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == toml.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert_eq!(p["diagnostics"][0]["range"]["start"]["line"], 1);
+    assert!(p["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("loud"));
+}
