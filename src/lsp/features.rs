@@ -53,12 +53,13 @@ struct Snap {
     enc: Encoding,
     index: Arc<WorkspaceIndex>,
     schema: Arc<Schema>,
-    /// Open documents' texts, by path (for cross-record navigation).
+    /// Other open documents' texts, by path: only for cross-record navigation
+    /// (copying them for every keystroke's completion would be wasted work).
     open: HashMap<PathBuf, (Uri, String, Syntax)>,
 }
 
 impl Backend {
-    fn snap(&self, uri: &Uri) -> Option<Snap> {
+    fn snap(&self, uri: &Uri, open_documents: bool) -> Option<Snap> {
         let (text, path, syntax, enc) = self.document(uri)?;
         let mut st = self.lock();
         let config = st.config_for(path.as_deref());
@@ -66,6 +67,7 @@ impl Backend {
         let open = st
             .docs
             .values()
+            .filter(|_| open_documents)
             .filter_map(|d| {
                 d.path
                     .clone()
@@ -117,7 +119,7 @@ pub(super) async fn completion(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
-    let Some(s) = b.snap(&pos.text_document.uri) else {
+    let Some(s) = b.snap(&pos.text_document.uri, false) else {
         return Ok(None);
     };
     guarded(move || {
@@ -157,7 +159,7 @@ pub(super) async fn completion(
 
 pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let pos = params.text_document_position_params;
-    let Some(s) = b.snap(&pos.text_document.uri) else {
+    let Some(s) = b.snap(&pos.text_document.uri, false) else {
         return Ok(None);
     };
     guarded(move || {
@@ -219,7 +221,7 @@ pub(super) async fn definition(
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
     let pos = params.text_document_position_params;
-    let Some(s) = b.snap(&pos.text_document.uri) else {
+    let Some(s) = b.snap(&pos.text_document.uri, true) else {
         return Ok(None);
     };
     guarded(move || {
@@ -241,7 +243,7 @@ pub(super) async fn references(
 ) -> Result<Option<Vec<Location>>> {
     let pos = params.text_document_position;
     let include_declaration = params.context.include_declaration;
-    let Some(s) = b.snap(&pos.text_document.uri) else {
+    let Some(s) = b.snap(&pos.text_document.uri, true) else {
         return Ok(None);
     };
     guarded(move || {
@@ -262,7 +264,7 @@ pub(super) async fn prepare_rename(
     b: &Backend,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    let Some(s) = b.snap(&params.text_document.uri) else {
+    let Some(s) = b.snap(&params.text_document.uri, false) else {
         return Ok(None);
     };
     guarded(move || {
@@ -279,7 +281,7 @@ pub(super) async fn prepare_rename(
 pub(super) async fn rename(b: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let pos = params.text_document_position;
     let new_name = params.new_name;
-    let Some(s) = b.snap(&pos.text_document.uri) else {
+    let Some(s) = b.snap(&pos.text_document.uri, true) else {
         return Ok(None);
     };
     guarded(move || {
@@ -303,7 +305,7 @@ pub(super) async fn document_link(
     b: &Backend,
     params: DocumentLinkParams,
 ) -> Result<Option<Vec<DocumentLink>>> {
-    let Some(s) = b.snap(&params.text_document.uri) else {
+    let Some(s) = b.snap(&params.text_document.uri, false) else {
         return Ok(None);
     };
     guarded(move || {
@@ -357,7 +359,7 @@ pub(super) async fn document_symbol(
     b: &Backend,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    let Some(s) = b.snap(&params.text_document.uri) else {
+    let Some(s) = b.snap(&params.text_document.uri, false) else {
         return Ok(None);
     };
     guarded(move || {
@@ -375,7 +377,7 @@ pub(super) async fn folding_range(
     b: &Backend,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
-    let Some(s) = b.snap(&params.text_document.uri) else {
+    let Some(s) = b.snap(&params.text_document.uri, false) else {
         return Ok(None);
     };
     guarded(move || {

@@ -109,10 +109,9 @@ struct Outcome {
 fn compute(job: &Job) -> Outcome {
     let analysis = engine::analyze(job.text.as_bytes(), Some(&job.path), &job.config);
     let summary = analysis.summary.clone();
-    // The index may hold this document's previous summary; judge against the current one.
-    let mut index = (*job.index).clone();
-    index.insert(&job.path, summary.clone());
-    let workspace = crate::rules::workspace::check(&job.path, &summary, &index);
+    // The index may hold this document's previous summary; the rule judges the
+    // current one against the other records only, so the shared index serves as is.
+    let workspace = crate::rules::workspace::check(&job.path, &summary, &job.index);
     let checked = engine::finish(analysis, workspace, &job.config);
     let pos = Positions::new(&checked.text, job.enc);
     let diagnostics = checked

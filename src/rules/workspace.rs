@@ -28,7 +28,8 @@ fn shown(path: &Path) -> String {
     format!("`{}`", path.display())
 }
 
-/// The cross-record diagnostics of the record at `path` (which the index includes).
+/// The cross-record diagnostics of the record at `path`, judged by `summary` against
+/// the other records of the index (whether or not the index holds `path` too).
 pub fn check(path: &Path, summary: &RecordSummary, index: &WorkspaceIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some((raw, span)) = &summary.id {
@@ -63,9 +64,20 @@ pub fn check(path: &Path, summary: &RecordSummary, index: &WorkspaceIndex) -> Ve
             }
         }
     }
+    // This record as `summary` has it now; the index's entry for `path` (which may be
+    // older, in the editor) is never consulted.
+    let own: Vec<String> = summary
+        .id
+        .iter()
+        .chain(&summary.secondary)
+        .filter_map(|(id, _)| canonical(id))
+        .collect();
     for (raw, span) in &summary.related {
         let Some(c) = canonical(raw) else { continue };
-        if !index.knows(&c) {
+        let recorded = own.contains(&c)
+            || index.with_id(&c, path).next().is_some()
+            || index.with_secondary(&c, path).next().is_some();
+        if !recorded {
             out.push(Diagnostic::new(
                 "TRF108",
                 *span,

@@ -85,9 +85,4 @@ impl WorkspaceIndex {
             .flatten()
             .filter(move |p| p.as_path() != except)
     }
-
-    /// Whether any record describes this canonical id.
-    pub fn knows(&self, canonical: &str) -> bool {
-        self.primary.contains_key(canonical) || self.secondary.contains_key(canonical)
-    }
 }
