@@ -8,6 +8,10 @@
 //! `TRLS_BLESS=1 cargo test` rewrites the expectations (review the diff before
 //! committing).
 
+mod common;
+
+use common::compare;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -103,20 +107,6 @@ fn render(checked: &engine::Checked) -> String {
     out
 }
 
-fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {
-    if std::env::var_os("TRLS_BLESS").is_some() {
-        std::fs::write(path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
-    if expected != actual {
-        failures.push(format!(
-            "{}:\n--- expected\n{expected}--- actual\n{actual}",
-            path.display()
-        ));
-    }
-}
-
 #[test]
 fn fixtures_produce_their_expected_diagnostics_and_fixes() {
     let mut failures = Vec::new();
@@ -192,7 +182,7 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
                     }
                 }
                 None if fixed_path.exists() => {
-                    if std::env::var_os("TRLS_BLESS").is_some() {
+                    if common::blessing() {
                         std::fs::remove_file(&fixed_path).unwrap();
                     } else {
                         failures.push(format!(

@@ -13,6 +13,10 @@
 //! Every function is also run at every offset of every fixture (and of truncated,
 //! CRLF and non-ASCII variants) to check that none panics.
 
+mod common;
+
+use common::compare;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -109,20 +113,6 @@ fn slice(text: &str, span: Span) -> String {
         .unwrap_or("<bad span>")
         .replace('\n', "\\n")
         .replace('\r', "\\r")
-}
-
-fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {
-    if std::env::var_os("TRLS_BLESS").is_some() {
-        std::fs::write(path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
-    if expected != actual {
-        failures.push(format!(
-            "{}:\n--- expected\n{expected}--- actual\n{actual}",
-            path.display()
-        ));
-    }
 }
 
 fn with_ext(p: &Path, ext: &str) -> PathBuf {

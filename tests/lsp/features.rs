@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use crate::common::compare;
 use crate::harness::{capabilities, Client};
 
 const MARK: char = '‸';
@@ -77,14 +78,7 @@ async fn every_capability_answers_its_fixture() {
         let answer = c.request(&m, p).await;
         let actual = serde_json::to_string_pretty(&answer).unwrap() + "\n";
         let expected_path = Path::new(&format!("{}.json", case.display())).to_path_buf();
-        if std::env::var_os("TRLS_BLESS").is_some() {
-            std::fs::write(&expected_path, &actual).unwrap();
-        } else if std::fs::read_to_string(&expected_path).unwrap_or_default() != actual {
-            failures.push(format!(
-                "{name}: answer differs from {}:\n{actual}",
-                expected_path.display()
-            ));
-        }
+        compare(&expected_path, &actual, &mut failures);
         if answer.is_null() || answer == json!([]) {
             failures.push(format!("{name}: empty answer"));
         }

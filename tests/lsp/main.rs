@@ -2,6 +2,8 @@
 //! configuration, code actions and robustness. Editor features read from
 //! cursor-marked fixtures are in `features.rs`.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod features;
 mod harness;
 
