@@ -10,7 +10,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::Severity;
+use crate::codes::{Code, Severity};
 use crate::schema::{ExtraTerms, Schema};
 use crate::syntax::LineIndex;
 
@@ -49,7 +49,7 @@ pub struct Config {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     /// Rule code → severity; `None` switches the rule off.
-    severities: HashMap<String, Option<Severity>>,
+    severities: HashMap<Code, Option<Severity>>,
     schema: Arc<Schema>,
 }
 
@@ -127,7 +127,7 @@ impl Config {
             config.exclude = globs(files.exclude.as_deref(), &err)?;
         }
         for (code, value) in raw.rules.unwrap_or_default() {
-            let Some(rule) = crate::rules::rule(&code) else {
+            let Some(rule) = Code::parse(&code) else {
                 return Err(err(
                     Some(value.span()),
                     format!("`{code}` in [rules] is not a trls rule code"),
@@ -142,7 +142,7 @@ impl Config {
                     )
                 })?),
             };
-            config.severities.insert(rule.code.to_string(), severity);
+            config.severities.insert(rule, severity);
         }
         let mut extra = ExtraTerms::new();
         let vocabularies = raw.vocabularies.unwrap_or_default();
@@ -225,12 +225,12 @@ impl Config {
     }
 
     /// The severity a rule has here; `None` when it is switched off.
-    pub fn severity(&self, code: &str, default: Severity) -> Option<Severity> {
-        self.severities.get(code).copied().unwrap_or(Some(default))
+    pub fn severity(&self, code: Code, default: Severity) -> Option<Severity> {
+        self.severities.get(&code).copied().unwrap_or(Some(default))
     }
 
-    pub fn is_off(&self, code: &str) -> bool {
-        matches!(self.severities.get(code), Some(None))
+    pub fn is_off(&self, code: Code) -> bool {
+        matches!(self.severities.get(&code), Some(None))
     }
 
     /// This configuration with rule severities overridden (editor settings win over
@@ -238,8 +238,8 @@ impl Config {
     pub fn with_severities(&self, overrides: &HashMap<String, Option<Severity>>) -> Config {
         let mut c = self.clone();
         for (code, sev) in overrides {
-            if let Some(rule) = crate::rules::rule(code) {
-                c.severities.insert(rule.code.to_string(), *sev);
+            if let Some(rule) = Code::parse(code) {
+                c.severities.insert(rule, *sev);
             }
         }
         c

@@ -2,35 +2,9 @@
 //! a message, optional related locations and an optional fix made of text edits.
 //! The shells translate these; they never create their own.
 
+pub use crate::codes::Code;
+pub use crate::severity::Severity;
 use crate::syntax::Span;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Hint,
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Hint => "hint",
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s {
-            "hint" => Severity::Hint,
-            "info" => Severity::Info,
-            "warning" => Severity::Warning,
-            "error" => Severity::Error,
-            _ => return None,
-        })
-    }
-}
 
 /// One replacement of a byte range of the document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +46,7 @@ pub struct Related {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub span: Span,
     pub message: String,
@@ -82,10 +56,8 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with the rule's default severity.
-    pub fn new(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
-        let severity = crate::rules::rule(code)
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Error);
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        let severity = code.severity();
         Diagnostic {
             code,
             severity,

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{LocalIndex, RecordSummary};
@@ -39,7 +40,7 @@ pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
             let at = e.valid_up_to();
             let text = String::from_utf8_lossy(bytes).into_owned();
             let d = Diagnostic::new(
-                "TRF001",
+                Code::InvalidSyntax,
                 Span::new(at, at + 1),
                 format!(
                     "the file is not UTF-8 text (byte 0x{:02X} at offset {at}); save it as UTF-8",
@@ -70,7 +71,7 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
     let summary = RecordSummary::build(root);
     let mut diagnostics = parsed.diagnostics.clone();
     diagnostics.extend(rules::schema::check(&parsed, text, config.schema()));
-    let unsupported = diagnostics.iter().any(|d| d.code == "TRF015");
+    let unsupported = diagnostics.iter().any(|d| d.code == Code::FormatVersion);
     if !unsupported {
         let cx = Context {
             text,

@@ -3,6 +3,7 @@
 //! [`diagnostic::Diagnostic`]s with fixes. The command line and the language server
 //! are thin shells over [`engine`].
 
+pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
@@ -12,6 +13,7 @@ pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod schema;
+pub mod severity;
 pub mod syntax;
 pub mod units;
 pub mod workspace;

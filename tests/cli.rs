@@ -166,7 +166,7 @@ fn sarif_is_2_1_0_with_rules_and_one_based_regions() {
     assert_eq!(doc["version"], "2.1.0");
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), trls::rules::RULES.len());
+    assert_eq!(rules.len(), trls::codes::Code::ALL.len());
     for r in rules {
         assert!(r["id"].as_str().unwrap().starts_with("TRF"));
         assert!(!r["shortDescription"]["text"].as_str().unwrap().is_empty());
@@ -200,11 +200,11 @@ fn github_format_is_workflow_commands() {
 
 #[test]
 fn explain_prints_every_code_and_refuses_unknown_ones() {
-    for rule in trls::rules::RULES.iter() {
-        let o = trls(&["explain", rule.code], &root());
+    for rule in trls::codes::Code::ALL.iter().map(|c| c.meta()) {
+        let o = trls(&["explain", rule.id], &root());
         assert_eq!(o.status.code(), Some(0));
         assert!(
-            stdout(&o).starts_with(&format!("# {}", rule.code)),
+            stdout(&o).starts_with(&format!("# {}", rule.id)),
             "{}",
             stdout(&o)
         );

@@ -55,22 +55,22 @@ fn check_files(body: &str, lang: &str, config: &Config) -> Vec<engine::Checked> 
 fn rule_docs_examples_fire_and_corrections_do_not() {
     let config = Config::default();
     let mut failures = Vec::new();
-    for rule in trls::rules::RULES.iter() {
+    for rule in trls::codes::Code::ALL.iter().map(|c| c.meta()) {
         let doc = rule.doc;
-        if !doc.starts_with(&format!("# {}: {}\n", rule.code, rule.name)) {
+        if !doc.starts_with(&format!("# {}: {}\n", rule.id, rule.name)) {
             failures.push(format!(
                 "{}: doc must start with `# {}: {}`",
-                rule.code, rule.code, rule.name
+                rule.id, rule.id, rule.name
             ));
         }
         for section in ["## What it means", "## Why it matters"] {
             if !doc.contains(section) {
-                failures.push(format!("{}: no `{section}`", rule.code));
+                failures.push(format!("{}: no `{section}`", rule.id));
             }
         }
         for (heading, should_fire) in [("## Example", true), ("## Corrected", false)] {
             let Some((lang, body)) = block(doc, heading) else {
-                failures.push(format!("{}: no fenced block after `{heading}`", rule.code));
+                failures.push(format!("{}: no fenced block after `{heading}`", rule.id));
                 continue;
             };
             let checked = check_files(body, lang, &config);
@@ -80,7 +80,7 @@ fn rule_docs_examples_fire_and_corrections_do_not() {
                 let got: Vec<_> = all.map(|d| format!("{} {}", d.code, d.message)).collect();
                 failures.push(format!(
                     "{} {heading}: expected the rule {}; got {got:?}",
-                    rule.code,
+                    rule.id,
                     if should_fire { "to fire" } else { "quiet" }
                 ));
             }

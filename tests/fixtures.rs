@@ -129,7 +129,7 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
         let codes: Vec<&str> = all
             .iter()
             .flat_map(|c| &c.diagnostics)
-            .map(|d| d.code)
+            .map(|d| d.code.as_str())
             .collect();
         if name.starts_with("fires") && !codes.contains(&code) {
             failures.push(format!(
@@ -143,6 +143,26 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
         }
         for ((case, checked), config) in files.iter().zip(&all).zip(&configs) {
             let file = case.file_name().unwrap().to_str().unwrap();
+            // The registry's word on fixes holds for every finding.
+            for d in &checked.diagnostics {
+                use trls::codes::Fixable;
+                let declared = d.code.meta().fix;
+                let ok = match (&d.fix, declared) {
+                    (None, _) => true,
+                    (Some(_), Fixable::None) => false,
+                    (Some(f), Fixable::Safe) => f.safe,
+                    (Some(f), Fixable::Unsafe) => !f.safe,
+                    (Some(_), Fixable::Sometimes) => true,
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{}: {} has a fix (safe: {}) but the registry declares {declared:?}",
+                        case.display(),
+                        d.code,
+                        d.fix.as_ref().is_some_and(|f| f.safe)
+                    ));
+                }
+            }
             compare(
                 &case.with_file_name(format!("{file}.expected")),
                 &render(checked),
@@ -207,22 +227,22 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
 fn every_rule_has_a_firing_and_a_quiet_fixture() {
     let cases = cases();
     let mut missing = Vec::new();
-    for rule in trls::rules::RULES.iter() {
+    for rule in trls::codes::Code::ALL.iter().map(|c| c.meta()) {
         let in_dir: Vec<&String> = cases
             .iter()
             .filter(|(_, files)| {
                 files
                     .iter()
-                    .any(|f| f.ancestors().any(|a| a.ends_with(rule.code)))
+                    .any(|f| f.ancestors().any(|a| a.ends_with(rule.id)))
             })
             .map(|(name, _)| name)
             .collect();
         let has = |prefix: &str| in_dir.iter().any(|n| n.starts_with(prefix));
         if !has("fires") {
-            missing.push(format!("{}: no fires* fixture", rule.code));
+            missing.push(format!("{}: no fires* fixture", rule.id));
         }
         if !has("quiet") {
-            missing.push(format!("{}: no quiet* fixture", rule.code));
+            missing.push(format!("{}: no quiet* fixture", rule.id));
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));

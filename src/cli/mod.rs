@@ -109,9 +109,9 @@ pub fn main() -> i32 {
 }
 
 fn explain(code: &str) -> Result<i32, String> {
-    let rule = trls::rules::rule(code)
+    let rule = trls::codes::Code::parse_code_or_name(code)
         .ok_or_else(|| format!("`{code}` is not a trls rule code; `trls explain TRF011` is one"))?;
-    print!("{}", rule.doc);
+    print!("{}", rule.meta().doc);
     Ok(0)
 }
 

@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use super::FileReport;
+use trls::codes::Code;
 use trls::diagnostic::{Diagnostic, Severity};
 use trls::engine::Checked;
 
@@ -117,7 +118,7 @@ pub fn json(files: &[FileReport]) -> String {
         for d in &c.diagnostics {
             let (line, column, end_line, end_column) = position(c, d);
             let mut v = json!({
-                "path": f.path, "code": d.code, "severity": d.severity.as_str(),
+                "path": f.path, "code": d.code.as_str(), "severity": d.severity.as_str(),
                 "line": line, "column": column, "end_line": end_line, "end_column": end_column,
                 "message": d.message,
             });
@@ -156,16 +157,17 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 pub fn sarif(files: &[FileReport]) -> String {
-    let rules: Vec<Value> = trls::rules::RULES
+    let rules: Vec<Value> = Code::ALL
         .iter()
-        .map(|r| {
+        .map(|c| {
+            let r = c.meta();
             json!({
-                "id": r.code,
+                "id": r.id,
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.summary},
                 "help": {"text": r.doc, "markdown": r.doc},
-                "helpUri": format!("urn:trls:explain:{}", r.code),
+                "helpUri": format!("urn:trls:explain:{}", r.id),
                 "defaultConfiguration": {"level": sarif_level(r.severity)},
             })
         })
@@ -175,12 +177,9 @@ pub fn sarif(files: &[FileReport]) -> String {
         let c = &f.checked;
         for d in &c.diagnostics {
             let (line, column, end_line, end_column) = position(c, d);
-            let index = trls::rules::RULES
-                .iter()
-                .position(|r| r.code == d.code)
-                .unwrap_or(0);
+            let index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
             let mut result = json!({
-                "ruleId": d.code,
+                "ruleId": d.code.as_str(),
                 "ruleIndex": index,
                 "level": sarif_level(d.severity),
                 "message": {"text": d.message},
@@ -266,7 +265,7 @@ pub fn github(files: &[FileReport]) -> String {
             out.push_str(&format!(
                 "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}\n",
                 prop(&f.path),
-                prop(d.code),
+                prop(d.code.as_str()),
                 data(&d.message)
             ));
         }

@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::document::{Document, Encoding, Positions};
+use crate::codes::Code;
 use crate::config::{Config, ConfigError, FILE_NAME};
 use crate::diagnostic::{self, Severity};
 use crate::engine;
@@ -155,7 +156,18 @@ pub(super) fn to_lsp(
         source: Some("trls".into()),
         message: d.message.clone(),
         related_information,
-        tags: (d.code == "TRF109").then(|| vec![DiagnosticTag::UNNECESSARY]),
+        tags: {
+            let tags: Vec<DiagnosticTag> = d
+                .code
+                .meta()
+                .tags
+                .iter()
+                .map(|t| match t {
+                    crate::codes::Tag::Unnecessary => DiagnosticTag::UNNECESSARY,
+                })
+                .collect();
+            (!tags.is_empty()).then_some(tags)
+        },
         data: None,
     }
 }
@@ -395,7 +407,7 @@ impl Backend {
         if let Some(Value::Object(rules)) = values.first().and_then(|v| v.get("rules")) {
             for (code, sev) in rules {
                 let sev = sev.as_str().unwrap_or("");
-                if crate::rules::rule(code).is_none() {
+                if Code::parse(code).is_none() {
                     continue;
                 }
                 match sev {

@@ -8,62 +8,10 @@
 use std::cmp::Ordering;
 
 use super::dates::{format_number, Date, TimeQuantity};
-use super::{Context, Rule};
+use super::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::rule;
 use crate::syntax::{Entry, Node, ScalarKind, Span};
-
-pub static RULES: &[Rule] = &[
-    rule!(
-        "TRF300",
-        "phase-combination",
-        Error,
-        "a phase list that does not exist"
-    ),
-    rule!(
-        "TRF301",
-        "phases-not-interventional",
-        Warning,
-        "phases other than `[NA]` on a study that is not interventional"
-    ),
-    rule!(
-        "TRF302",
-        "design-arms",
-        Warning,
-        "the design disagrees with the arms"
-    ),
-    rule!(
-        "TRF303",
-        "sizes-exceed-enrollment",
-        Error,
-        "arm sizes or a result's `n` exceed the participants available"
-    ),
-    rule!("TRF304", "dates-out-of-order", Error, "dates out of order"),
-    rule!(
-        "TRF305",
-        "status-disagrees",
-        Warning,
-        "`status` disagrees with the dates or the enrollment"
-    ),
-    rule!(
-        "TRF306",
-        "age-range",
-        Error,
-        "`min_age` greater than `max_age`"
-    ),
-    rule!(
-        "TRF307",
-        "arm-interventions",
-        Warning,
-        "an arm's type disagrees with its interventions"
-    ),
-    rule!(
-        "TRF308",
-        "registered-retrospectively",
-        Info,
-        "registered after the study started"
-    ),
-];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -149,7 +97,7 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     if items.is_empty() {
         out.push(Diagnostic::new(
-            "TRF300",
+            Code::PhaseCombination,
             list.span,
             "`phases` is an empty list; list the study's phase (e.g. `[PHASE1]`), or write \
              `[NA]` when phases do not apply",
@@ -200,7 +148,7 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
             let fixed = format!("[{}]", deduped.join(", "));
             out.push(
                 Diagnostic::new(
-                    "TRF300",
+                    Code::PhaseCombination,
                     list.span,
                     format!(
                         "{names} is listed more than once in `{shown_list}`; list each phase \
@@ -215,7 +163,7 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         } else {
             out.push(Diagnostic::new(
-                "TRF300",
+                Code::PhaseCombination,
                 list.span,
                 format!(
                     "{names} is listed more than once in `{shown_list}`; list each phase once \
@@ -252,7 +200,7 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         format!("`{shown_list}` is not a phase combination that exists; {ALLOWED_PHASES}")
     };
-    out.push(Diagnostic::new("TRF300", list.span, message));
+    out.push(Diagnostic::new(Code::PhaseCombination, list.span, message));
 }
 
 /// TRF301: only interventional studies have phases.
@@ -286,7 +234,7 @@ fn phases_not_interventional(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     out.push(
         Diagnostic::new(
-            "TRF301",
+            Code::PhasesNotInterventional,
             list.span,
             format!(
                 "an `{kind}` study has no trial phase, but `phases` is `{}`; write `[NA]` or \
@@ -327,7 +275,7 @@ fn design_arms(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(
-                    "TRF302",
+                    Code::DesignArms,
                     allocation.span,
                     format!(
                         "`allocation: RANDOMIZED`, but the trial lists {has}; randomization \
@@ -350,7 +298,7 @@ fn design_arms(cx: &Context, out: &mut Vec<Diagnostic>) {
         if term(model) == Some("SINGLE_GROUP") && arms.len() > 1 {
             out.push(
                 Diagnostic::new(
-                    "TRF302",
+                    Code::DesignArms,
                     model.span,
                     format!(
                         "`intervention_model: SINGLE_GROUP`, but the trial lists {} arms ({}); \
@@ -417,7 +365,7 @@ fn sizes(cx: &Context, out: &mut Vec<Diagnostic>) {
                 format!("add up to {total}")
             };
             let mut d = Diagnostic::new(
-                "TRF303",
+                Code::SizesExceedEnrollment,
                 count_node.span,
                 format!(
                     "`enrollment.count` is {enrolled}, but the arms' sizes {sum}; the \
@@ -449,7 +397,7 @@ fn sizes(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if n > size {
                     out.push(
                         Diagnostic::new(
-                            "TRF303",
+                            Code::SizesExceedEnrollment,
                             n_node.span,
                             format!(
                                 "`n: {n}` is more than the {size} participants of {}; a result \
@@ -476,7 +424,7 @@ fn sizes(cx: &Context, out: &mut Vec<Diagnostic>) {
                     };
                     out.push(
                         Diagnostic::new(
-                            "TRF303",
+                            Code::SizesExceedEnrollment,
                             n_node.span,
                             format!(
                                 "`n: {n}` is more than the {enrolled} participants enrolled \
@@ -531,7 +479,7 @@ fn dates_in_order(cx: &Context, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(" and ");
         let mut diag = Diagnostic::new(
-            "TRF304",
+            Code::DatesOutOfOrder,
             entry.value.span,
             format!(
                 "`{key}` {} is before {names}; `{key}` comes on or after {keys} — \
@@ -573,7 +521,7 @@ fn status_agrees(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some((t, "ESTIMATED")) = enrollment_type {
                 out.push(
                     Diagnostic::new(
-                        "TRF305",
+                        Code::StatusDisagrees,
                         status_node.span,
                         format!(
                             "{said}, but the enrollment is `ESTIMATED`; {ended} knows how many \
@@ -593,7 +541,7 @@ fn status_agrees(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if end.cmp_first_day(u) == Ordering::Greater {
                     out.push(
                         Diagnostic::new(
-                            "TRF305",
+                            Code::StatusDisagrees,
                             status_node.span,
                             format!(
                                 "{said}, but `{key}` {} is after `updated` {}: as of the \
@@ -614,7 +562,7 @@ fn status_agrees(cx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some((t, "ACTUAL")) = enrollment_type {
                 out.push(
                     Diagnostic::new(
-                        "TRF305",
+                        Code::StatusDisagrees,
                         status_node.span,
                         format!(
                             "{said}, but the enrollment is `ACTUAL`; before recruitment starts \
@@ -630,7 +578,7 @@ fn status_agrees(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if s.cmp_first_day(u) == Ordering::Less {
                     out.push(
                         Diagnostic::new(
-                            "TRF305",
+                            Code::StatusDisagrees,
                             status_node.span,
                             format!(
                                 "{said}, but `start` {} is before `updated` {}: as of the \
@@ -680,7 +628,7 @@ fn age_range(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         Diagnostic::new(
-            "TRF306",
+            Code::AgeRange,
             min_node.span,
             format!(
                 "`min_age` {min_shown} is greater than `max_age` {max}; the minimum age must not \
@@ -722,7 +670,7 @@ fn arm_interventions(cx: &Context, out: &mut Vec<Diagnostic>) {
             let list = arm.get("interventions").map_or(type_node.span, |n| n.span);
             out.push(
                 Diagnostic::new(
-                    "TRF307",
+                    Code::ArmInterventions,
                     type_node.span,
                     format!(
                         "{name} is of type `NO_INTERVENTION` but lists interventions `{}`; \
@@ -735,7 +683,7 @@ fn arm_interventions(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         } else if kind != "NO_INTERVENTION" && listed.is_empty() {
             out.push(Diagnostic::new(
-                "TRF307",
+                Code::ArmInterventions,
                 type_node.span,
                 format!(
                     "{name} is of type `{kind}` but lists no interventions; list what it \
@@ -760,7 +708,7 @@ fn registered_retrospectively(cx: &Context, out: &mut Vec<Diagnostic>) {
     if reg.cmp_first_day(start) == Ordering::Greater {
         out.push(
             Diagnostic::new(
-                "TRF308",
+                Code::RegisteredRetrospectively,
                 reg_entry.value.span,
                 format!(
                     "`registered` {} is after `start` {}: the trial was registered \

@@ -9,63 +9,12 @@
 
 use std::path::Path;
 
-use super::{Context, Rule};
+use super::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ids::formats::{orcid_check, orcid_check_digit, IdKind};
 use crate::ids::{self, Canonical, Likeness};
-use crate::rule;
 use crate::syntax::{Node, ScalarKind, Span};
-
-pub static RULES: &[Rule] = &[
-    rule!(
-        "TRF100",
-        "unknown-registry-id",
-        Error,
-        "an id that is in no registry's format"
-    ),
-    rule!(
-        "TRF101",
-        "registry-mismatch",
-        Error,
-        "the `registry` named disagrees with the id's format"
-    ),
-    rule!(
-        "TRF102",
-        "non-canonical-id",
-        Warning,
-        "a registry id in a non-canonical spelling"
-    ),
-    rule!(
-        "TRF103",
-        "check-digit",
-        Error,
-        "a wrong check digit (ORCID iD)"
-    ),
-    rule!(
-        "TRF104",
-        "file-name-mismatch",
-        Warning,
-        "the file name is a registry id other than the record's `id`"
-    ),
-    rule!(
-        "TRF110",
-        "malformed-identifier",
-        Error,
-        "a malformed DOI, PMID, PMCID, ORCID iD or URL"
-    ),
-    rule!(
-        "TRF111",
-        "source-of-another-trial",
-        Warning,
-        "a registry source that points at another trial"
-    ),
-    rule!(
-        "TRF112",
-        "repeated-primary-id",
-        Warning,
-        "a `secondary_ids` item repeats the primary `id`"
-    ),
-];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -192,7 +141,7 @@ fn registry_id(
         Judged::NonCanonical(c) => {
             out.push(
                 Diagnostic::new(
-                    "TRF102",
+                    Code::NonCanonicalId,
                     node.span,
                     format!(
                         "`{}` is a non-canonical spelling of the `{}` id `{}`; write `{}`",
@@ -219,7 +168,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
     if rows.len() > 1 {
         let names: Vec<String> = rows.iter().map(|r| format!("`{}`", r.code)).collect();
         return Diagnostic::new(
-            "TRF100",
+            Code::UnknownRegistryId,
             node.span,
             format!(
                 "{shown} matches the formats of {}; a registry id must match exactly one",
@@ -230,7 +179,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
     let named = named.and_then(Node::text);
     match ids::looks_like(text, named) {
         Some(Likeness::Suggestion(c)) => Diagnostic::new(
-            "TRF100",
+            Code::UnknownRegistryId,
             node.span,
             format!(
                 "{shown} is not a registry id; did you mean the `{}` id `{}`?",
@@ -243,7 +192,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
             safe: false,
         })),
         Some(Likeness::Registry(r)) => Diagnostic::new(
-            "TRF100",
+            Code::UnknownRegistryId,
             node.span,
             format!("{shown} is not a registry id; {}", r.format_hint()),
         ),
@@ -261,7 +210,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
                 .map(|e| format!(", an unregistered case report's like `{e}`"))
                 .unwrap_or_default();
             Diagnostic::new(
-                "TRF100",
+                Code::UnknownRegistryId,
                 node.span,
                 format!(
                     "{shown} is not in any registry's format; a registry id looks like {}{publication}",
@@ -295,7 +244,7 @@ fn mismatch(
     };
     out.push(
         Diagnostic::new(
-            "TRF101",
+            Code::RegistryMismatch,
             node.span,
             format!(
                 "`registry: {code}` disagrees with the id: `{}` is in the `{}` format ({}), \
@@ -360,7 +309,7 @@ fn repeated_primary(
             remove_item(cx.text, &entry.value, i)
         };
         let d = Diagnostic::new(
-            "TRF112",
+            Code::RepeatedPrimaryId,
             at,
             format!(
                 "`{}` repeats the primary `id` (`{want}`); secondary ids list only the \
@@ -391,7 +340,7 @@ fn malformed(cx: &Context, node: &Node, text: &str, kind: IdKind, out: &mut Vec<
     let noun = kind.noun();
     let d = match kind.repair(text) {
         Some(fixed) => Diagnostic::new(
-            "TRF110",
+            Code::MalformedIdentifier,
             node.span,
             format!("{shown} is not a well-formed {noun}; write `{fixed}`"),
         )
@@ -415,7 +364,7 @@ fn malformed(cx: &Context, node: &Node, text: &str, kind: IdKind, out: &mut Vec<
                     }
                 }
             }
-            Diagnostic::new("TRF110", node.span, message)
+            Diagnostic::new(Code::MalformedIdentifier, node.span, message)
         }
     };
     out.push(d);
@@ -427,7 +376,7 @@ fn check_digit(node: &Node, text: &str, out: &mut Vec<Diagnostic>) {
         let base = &text[..text.len().saturating_sub(1)];
         debug_assert_eq!(orcid_check_digit(base), Some(expected));
         out.push(Diagnostic::new(
-            "TRF103",
+            Code::CheckDigit,
             node.span,
             format!(
                 "`{text}` is not a valid ORCID iD: its check digit (ISO 7064 MOD 11-2) \
@@ -475,7 +424,7 @@ fn other_trial_sources(
             }
             out.push(
                 Diagnostic::new(
-                    "TRF111",
+                    Code::SourceOfAnotherTrial,
                     node.span,
                     format!(
                         "this registry source's {what} points at `{id}`, which is neither this \
@@ -510,7 +459,7 @@ fn file_name(cx: &Context, primary: Option<&(&Node, &str, Judged)>, out: &mut Ve
     let ext = record_extension(file).unwrap_or(".trial.yaml");
     let recommended = format!("{}{ext}", id.replace(['/', ':'], "_"));
     out.push(Diagnostic::new(
-        "TRF104",
+        Code::FileNameMismatch,
         node.span,
         format!(
             "the file name `{file}` names `{}`, but this record's `id` is `{id}`; rename the \

@@ -1,6 +1,6 @@
-//! The rule registry: every diagnostic code with its name, default severity, one-line
-//! summary and documentation (what `trls explain` prints). The checks themselves live
-//! in one file per family; each rule's fixtures live in `tests/fixtures/<CODE>/`.
+//! The checks, one file per family. What each code means (name, severity, docs,
+//! fix, precedence) is declared in `crate::codes`; each rule's fixtures live in
+//! `tests/fixtures/<CODE>/`.
 
 mod dates;
 pub mod design;
@@ -8,66 +8,17 @@ pub mod ids;
 pub mod refs;
 pub mod schema;
 pub mod suppress;
-pub mod syntax;
 pub mod units;
 pub mod workspace;
 
 use std::path::Path;
-use std::sync::LazyLock;
 
+use crate::codes::{Code, Family};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::LocalIndex;
 use crate::schema::Schema;
 use crate::syntax::{Node, Span};
-
-pub struct Rule {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    /// Markdown: what it means, why it matters, an example and its correction.
-    pub doc: &'static str,
-}
-
-#[macro_export]
-macro_rules! rule {
-    ($code:literal, $name:literal, $sev:ident, $summary:literal) => {
-        $crate::rules::Rule {
-            code: $code,
-            name: $name,
-            severity: $crate::diagnostic::Severity::$sev,
-            summary: $summary,
-            doc: include_str!(concat!("docs/", $code, ".md")),
-        }
-    };
-}
-
-/// The families, each with its rules and its check.
-static FAMILIES: &[&[Rule]] = &[
-    syntax::RULES,
-    schema::RULES,
-    ids::RULES,
-    refs::RULES,
-    workspace::RULES,
-    units::RULES,
-    design::RULES,
-    suppress::RULES,
-];
-
-/// Every rule, in code order.
-pub static RULES: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
-    let mut all: Vec<&'static Rule> = FAMILIES.iter().flat_map(|f| f.iter()).collect();
-    all.sort_by_key(|r| r.code);
-    all
-});
-
-pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
-}
 
 /// What a single-record check sees.
 pub struct Context<'a> {
@@ -86,46 +37,70 @@ impl Context<'_> {
     }
 }
 
-/// Run every single-record family.
+/// A single-record family's check.
+type Check = fn(&Context) -> Vec<Diagnostic>;
+
+/// The one table from family to check. The code registry says which family each
+/// code belongs to; a family whose every code is switched off is not run.
+fn family_check(family: Family) -> Option<Check> {
+    Some(match family {
+        Family::Ids => ids::check,
+        Family::Refs => refs::check,
+        Family::Units => units::check,
+        Family::Design => design::check,
+        // Phases of the engine with inputs of their own.
+        Family::Syntax | Family::Schema | Family::Workspace | Family::Suppress => return None,
+    })
+}
+
+/// Run every single-record family that has a rule switched on.
 pub fn check_record(cx: &Context) -> Vec<Diagnostic> {
-    let mut out = ids::check(cx);
-    out.extend(refs::check(cx));
-    out.extend(units::check(cx));
-    out.extend(design::check(cx));
+    let mut out = Vec::new();
+    let mut seen: Vec<Family> = Vec::new();
+    for code in Code::ALL {
+        let family = code.family();
+        if seen.contains(&family) {
+            continue;
+        }
+        seen.push(family);
+        let Some(check) = family_check(family) else {
+            continue;
+        };
+        let on = Code::ALL
+            .iter()
+            .any(|c| c.family() == family && !cx.config.is_off(*c));
+        if on {
+            out.extend(check(cx));
+        }
+    }
     out
 }
 
 /// "One finding, one code" (rules.md): where a specific rule and a generic one
-/// describe the same finding (overlapping ranges), only the specific one stays.
-const PRECEDENCE: &[(&str, &[&str])] = &[
-    ("TRF204", &["TRF012", "TRF014"]),
-    ("TRF205", &["TRF012", "TRF014", "TRF203"]),
-    ("TRF300", &["TRF012", "TRF014"]),
-    ("TRF206", &["TRF201"]),
-    ("TRF100", &["TRF012", "TRF014", "TRF101"]),
-    ("TRF102", &["TRF012", "TRF014", "TRF101"]),
-    ("TRF110", &["TRF012", "TRF014"]),
-    ("TRF103", &["TRF012", "TRF014"]),
-];
-
+/// describe the same finding (overlapping ranges), only the specific one stays. Which
+/// rule beats which is declared beside each rule (`supersedes` in `crate::codes`).
 pub fn apply_precedence(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let overlaps =
         |a: Span, b: Span| a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1);
-    let beaten: Vec<bool> = diagnostics
+    // Winners by start offset, so that each finding looks only at winners that can
+    // overlap it (n·log n rather than n² on a record with many findings).
+    let mut winners: Vec<(Span, Code)> = diagnostics
         .iter()
-        .map(|d| {
-            PRECEDENCE.iter().any(|(winner, losers)| {
-                losers.contains(&d.code)
-                    && diagnostics
-                        .iter()
-                        .any(|w| w.code == *winner && overlaps(w.span, d.span))
-            })
-        })
+        .filter(|d| !d.code.meta().supersedes.is_empty())
+        .map(|d| (d.span, d.code))
         .collect();
-    let mut i = 0;
-    diagnostics.retain(|_| {
-        i += 1;
-        !beaten[i - 1]
+    winners.sort_by_key(|(s, _)| s.start);
+    let longest = winners
+        .iter()
+        .map(|(s, _)| s.end.max(s.start + 1) - s.start)
+        .max()
+        .unwrap_or(0);
+    diagnostics.retain(|d| {
+        let from = winners.partition_point(|(s, _)| s.start + longest < d.span.start);
+        !winners[from..]
+            .iter()
+            .take_while(|(s, _)| s.start < d.span.end.max(d.span.start + 1))
+            .any(|(s, w)| w.supersedes(d.code) && overlaps(*s, d.span))
     });
     diagnostics
 }

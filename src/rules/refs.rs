@@ -2,31 +2,10 @@
 //! shared local-id index (`crate::model::LocalIndex`) that also serves navigation.
 
 use super::schema::{nearest, replace_keeping_quotes};
-use super::{Context, Rule};
+use super::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Kind;
-use crate::rule;
-
-pub static RULES: &[Rule] = &[
-    rule!(
-        "TRF106",
-        "duplicate-local-id",
-        Error,
-        "two entries of the same list share an `id`"
-    ),
-    rule!(
-        "TRF107",
-        "unknown-reference",
-        Error,
-        "a reference to a local id that does not exist"
-    ),
-    rule!(
-        "TRF109",
-        "unused-intervention",
-        Warning,
-        "an intervention that no arm uses"
-    ),
-];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -39,7 +18,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::new(
-                    "TRF106",
+                    Code::DuplicateLocalId,
                     d.span,
                     format!(
                         "`{}` is already the id of {} {} in `{}`; ids in a list must be unique",
@@ -68,7 +47,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             Some(s) => {
                 meant.push((r.kind, s.to_string()));
                 Diagnostic::new(
-                    "TRF107",
+                    Code::UnknownReference,
                     r.span,
                     format!("unknown {} `{}`; did you mean `{s}`?", r.kind.noun(), r.id),
                 )
@@ -79,7 +58,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                 }))
             }
             None if ids.is_empty() => Diagnostic::new(
-                "TRF107",
+                Code::UnknownReference,
                 r.span,
                 format!(
                     "unknown {} `{}`: the record has no `{}`",
@@ -89,7 +68,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                 ),
             ),
             None => Diagnostic::new(
-                "TRF107",
+                Code::UnknownReference,
                 r.span,
                 format!(
                     "unknown {} `{}`; the {} ids are {}",
@@ -121,7 +100,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                     .is_none()
             {
                 out.push(Diagnostic::new(
-                    "TRF109",
+                    Code::UnusedIntervention,
                     d.span,
                     format!("intervention `{}` is not given in any arm; add it to an arm's `interventions` or remove it", d.id),
                 ));

@@ -9,20 +9,10 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
-use super::Rule;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::rule;
 use crate::schema::{normalize, Schema};
 use crate::syntax::{Node, NodeKind, Parsed, ScalarKind, Span};
-
-pub static RULES: &[Rule] = &[
-    rule!("TRF010", "missing-key", Error, "a required key is missing"),
-    rule!("TRF011", "unknown-key", Error, "unknown key"),
-    rule!("TRF012", "wrong-type", Error, "a value of the wrong type"),
-    rule!("TRF013", "unknown-term", Error, "a value outside its controlled vocabulary"),
-    rule!("TRF014", "constraint", Error, "a constraint of the schema is violated (pattern, length, bounds, unique items, item count)"),
-    rule!("TRF015", "format-version", Error, "`trf` is not a supported format version"),
-];
 
 pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
     let empty = Node {
@@ -87,7 +77,7 @@ fn unsupported_version(root: &Node) -> Option<Diagnostic> {
     match s.kind {
         ScalarKind::Int(1) => None,
         ScalarKind::Int(_) | ScalarKind::Float(_) => Some(Diagnostic::new(
-            "TRF015",
+            Code::FormatVersion,
             node.span,
             format!(
                 "`trf: {}` is not a supported format version; this trls reads `trf: 1`",
@@ -142,7 +132,7 @@ impl Mapper<'_> {
                         .join(", ");
                     if let Some(span) = self.missing_anchor(&path, node) {
                         self.push(Diagnostic::new(
-                            "TRF010",
+                            Code::MissingKey,
                             span,
                             format!("needs at least one of {list}"),
                         ));
@@ -180,8 +170,12 @@ impl Mapper<'_> {
                 self.push(d);
             }
             ValidationErrorKind::Constant { expected_value } => {
-                let code = if path == "/trf" { "TRF015" } else { "TRF014" };
-                let msg = if code == "TRF015" {
+                let code = if path == "/trf" {
+                    Code::FormatVersion
+                } else {
+                    Code::Constraint
+                };
+                let msg = if code == Code::FormatVersion {
                     format!(
                         "`{}` is not a supported format version; this trls reads `trf: 1`",
                         source(self.text, node)
@@ -194,7 +188,7 @@ impl Mapper<'_> {
             _ if judged_elsewhere => {}
             kind => {
                 if let Some(msg) = self.constraint_message(kind, node, sub) {
-                    self.push(Diagnostic::new("TRF014", node.span, msg));
+                    self.push(Diagnostic::new(Code::Constraint, node.span, msg));
                 }
             }
         }
@@ -245,7 +239,7 @@ impl Mapper<'_> {
                 .join(", ");
             let s = if keys.len() == 1 { "" } else { "s" };
             self.push(Diagnostic::new(
-                "TRF010",
+                Code::MissingKey,
                 span,
                 format!("missing required key{s} {list}"),
             ));
@@ -353,7 +347,7 @@ impl Mapper<'_> {
         let renamed = suggestion.map(String::from);
         let d = match suggestion {
             Some(s) => Diagnostic::new(
-                "TRF011",
+                Code::UnknownKey,
                 entry.key.span,
                 format!("unknown key `{key}`; did you mean `{s}`?"),
             )
@@ -370,7 +364,7 @@ impl Mapper<'_> {
                     String::new()
                 };
                 Diagnostic::new(
-                    "TRF011",
+                    Code::UnknownKey,
                     entry.key.span,
                     format!("unknown key `{key}`{hint}"),
                 )
@@ -412,7 +406,7 @@ impl Mapper<'_> {
                 };
                 if let Some(b) = b {
                     return Diagnostic::new(
-                        "TRF012",
+                        Code::WrongType,
                         node.span,
                         format!(
                             "{what}`{}` is text in YAML 1.2, not a boolean; write `{b}`",
@@ -428,7 +422,7 @@ impl Mapper<'_> {
             }
         }
         Diagnostic::new(
-            "TRF012",
+            Code::WrongType,
             node.span,
             format!("{what}expected {expected}, found {found}"),
         )
@@ -442,7 +436,7 @@ impl Mapper<'_> {
         let value = node.text().unwrap_or("").to_string();
         let Some(vocab) = vocab else {
             return Diagnostic::new(
-                "TRF013",
+                Code::UnknownTerm,
                 node.span,
                 format!("`{value}` is not an allowed value"),
             );
@@ -450,7 +444,7 @@ impl Mapper<'_> {
         let noun = vocab.title.to_lowercase();
         match vocab.suggest(&value) {
             Some(term) => Diagnostic::new(
-                "TRF013",
+                Code::UnknownTerm,
                 node.span,
                 if normalize(&term.label) == normalize(&term.id) {
                     format!(
@@ -477,7 +471,7 @@ impl Mapper<'_> {
                     format!(" ({} terms; the editor completes them)", ids.len())
                 };
                 Diagnostic::new(
-                    "TRF013",
+                    Code::UnknownTerm,
                     node.span,
                     format!("`{value}` is not a valid {noun}{hint}"),
                 )

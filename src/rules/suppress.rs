@@ -3,18 +3,10 @@
 //! its line applies to the next line with content. A bare `# trls: ignore`
 //! silences every rule on that line.
 
-use super::Rule;
+use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::rule;
 use crate::syntax::{Comment, LineIndex, Span};
-
-pub static RULES: &[Rule] = &[rule!(
-    "TRF900",
-    "unused-suppression",
-    Hint,
-    "a `# trls: ignore[...]` comment that silences nothing"
-)];
 
 struct Suppression {
     comment: Span,
@@ -111,7 +103,7 @@ pub fn apply(
                     continue 'diag;
                 }
                 Some(codes) => {
-                    if let Some(j) = codes.iter().position(|c| c == d.code) {
+                    if let Some(j) = codes.iter().position(|c| c == d.code.as_str()) {
                         used[i][j] = true;
                         continue 'diag;
                     }
@@ -127,7 +119,7 @@ pub fn apply(
             Some(codes) => codes
                 .iter()
                 .zip(used)
-                .filter(|(c, u)| !**u && !config.is_off(c))
+                .filter(|(c, u)| !**u && Code::parse(c).is_none_or(|c| !config.is_off(c)))
                 .map(|(c, _)| c.clone())
                 .collect(),
         };
@@ -140,16 +132,13 @@ pub fn apply(
         };
         let names = unused
             .iter()
-            .map(|c| match crate::rules::rule(c) {
+            .map(|c| match Code::parse(c) {
                 Some(_) => format!("`{c}`"),
                 None => format!("`{c}` (not a trls code)"),
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let not_codes: Vec<&String> = unused
-            .iter()
-            .filter(|c| crate::rules::rule(c).is_none())
-            .collect();
+        let not_codes: Vec<&String> = unused.iter().filter(|c| Code::parse(c).is_none()).collect();
         let message = if let [c] = not_codes.as_slice() {
             format!("`{c}` is not a trls code, so this suppression of it silences nothing")
         } else if s.codes.is_none() {
@@ -168,7 +157,7 @@ pub fn apply(
             }],
             safe: true,
         });
-        kept.push(Diagnostic::new("TRF900", s.comment, message).with_fix(fix));
+        kept.push(Diagnostic::new(Code::UnusedSuppression, s.comment, message).with_fix(fix));
     }
     kept
 }

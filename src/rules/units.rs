@@ -9,23 +9,12 @@
 //! it almost certainly means; a value out of its plausible range (`TRF203`) is not also
 //! asked to be converted (`TRF202`) or compared (`TRF207`).
 
-use super::{Context, Rule};
+use super::Context;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::rule;
 use crate::syntax::{Node, ScalarKind, Span, Syntax as FileSyntax};
 use crate::units::quantity::{self, Quantity, Read, Syntax};
 use crate::units::{self, describe_unit, format_number, spelling, ucum, QuantityKind};
-
-pub static RULES: &[Rule] = &[
-    rule!("TRF200", "invalid-unit", Error, "not a valid UCUM unit"),
-    rule!("TRF201", "unit-dimension", Error, "a unit whose dimension does not fit the outcome's quantity, or a time where a time is required"),
-    rule!("TRF202", "mixed-units", Warning, "one outcome's values in different but convertible units"),
-    rule!("TRF203", "implausible-value", Warning, "a value outside the plausible range of its quantity"),
-    rule!("TRF204", "missing-unit", Error, "a number without a unit where a quantity is required"),
-    rule!("TRF205", "percentage-or-p-value-out-of-range", Error, "a `%` value outside 0–100, or a `p_value` outside 0–1"),
-    rule!("TRF206", "suspicious-unit", Warning, "valid UCUM that is almost certainly not what was meant, or a non-canonical spelling"),
-    rule!("TRF207", "fev1-exceeds-fvc", Warning, "FEV1 greater than FVC for the same arm, timepoint and statistic"),
-];
 
 /// The statistics of a result that are quantities; the first three are values of the
 /// outcome (range-checked and compared), `sd` and `se` are spreads.
@@ -138,13 +127,13 @@ impl<'t> Checker<'t> {
         if let Err(reason) = &*ucum::analyse(unit) {
             let d = match spelling::ucum_code(unit, enzyme) {
                 Some(code) => Diagnostic::new(
-                    "TRF200",
+                    Code::InvalidUnit,
                     anchor,
                     format!("{shown}: `{unit}` is not a UCUM unit; the UCUM code is `{code}`"),
                 )
                 .with_fix(self.fix(format!("write `{code}`"), edits(&code), true)),
                 None => Diagnostic::new(
-                    "TRF200",
+                    Code::InvalidUnit,
                     anchor,
                     format!(
                         "{shown}: `{unit}` is not a valid UCUM unit ({}); write a UCUM code \
@@ -169,7 +158,7 @@ impl<'t> Checker<'t> {
             };
             self.out.push(
                 Diagnostic::new(
-                    "TRF206",
+                    Code::SuspiciousUnit,
                     anchor,
                     format!("{shown}: `{unit}` {almost}: {reasons}; write `{meant}`"),
                 )
@@ -227,7 +216,7 @@ impl<'t> Checker<'t> {
                     ),
                 };
                 self.out
-                    .push(Diagnostic::new("TRF204", node.span, msg).with_fix(fix));
+                    .push(Diagnostic::new(Code::MissingUnit, node.span, msg).with_fix(fix));
                 return None;
             }
             Read::Other => return None,
@@ -242,7 +231,7 @@ impl<'t> Checker<'t> {
         if is_percent(&unit) && q.value.is_finite() && !(0.0..=100.0).contains(&q.value) {
             percent_out_of_range = true;
             self.out.push(Diagnostic::new(
-                "TRF205",
+                Code::PercentageOrPValueOutOfRange,
                 q.value_anchor(),
                 format!("{shown} is not a percentage: a `%` value lies between 0 and 100"),
             ));
@@ -261,7 +250,7 @@ impl<'t> Checker<'t> {
         let info = ucum::info(&v.unit)?;
         if !info.dim.is_time() {
             self.out.push(Diagnostic::new(
-                "TRF201",
+                Code::UnitDimension,
                 v.q.unit_anchor(),
                 format!(
                     "`{key}: {}` is {}, not a time; `{key}` is a time such as `{example}` \
@@ -346,7 +335,7 @@ impl<'t> Checker<'t> {
                         match kind {
                             Some(k) if !k.fits(&meant) => {
                                 self.out.push(Diagnostic::new(
-                                    "TRF201",
+                                    Code::UnitDimension,
                                     u.span,
                                     format!(
                                         "outcome `{id}` measures {}, which is {}; its unit \
@@ -445,7 +434,7 @@ impl<'t> Checker<'t> {
         };
         if p.is_nan() || !(0.0..=1.0).contains(&p) {
             self.out.push(Diagnostic::new(
-                "TRF205",
+                Code::PercentageOrPValueOutOfRange,
                 node.span,
                 format!(
                     "`p_value: {}` is not a probability: a p-value lies between 0 and 1",
@@ -465,7 +454,7 @@ impl<'t> Checker<'t> {
             }
             self.out.push(
                 Diagnostic::new(
-                    "TRF201",
+                    Code::UnitDimension,
                     v.q.unit_anchor(),
                     format!(
                         "{shown} is {}, but outcome `{}` measures {}, which is {}",
@@ -485,7 +474,7 @@ impl<'t> Checker<'t> {
             }
             self.out.push(
                 Diagnostic::new(
-                    "TRF201",
+                    Code::UnitDimension,
                     v.q.unit_anchor(),
                     format!(
                         "{shown} is {}, but outcome `{}` is reported in `{ou}`, which is {}",
@@ -549,7 +538,7 @@ impl<'t> Checker<'t> {
             Some((u, _)) => {
                 let syntax = self.syntax;
                 Diagnostic::new(
-                    "TRF203",
+                    Code::ImplausibleValue,
                     v.q.value_anchor(),
                     format!(
                         "{shown} is not a plausible {} ({range}); `{} {u}` would be",
@@ -564,7 +553,7 @@ impl<'t> Checker<'t> {
                 ))
             }
             None => Diagnostic::new(
-                "TRF203",
+                Code::ImplausibleValue,
                 v.q.value_anchor(),
                 format!(
                     "{shown} is not a plausible {} ({range}); check the value and its unit \
@@ -617,7 +606,7 @@ impl<'t> Checker<'t> {
                 let syntax = self.syntax;
                 self.out.push(
                     Diagnostic::new(
-                        "TRF202",
+                        Code::MixedUnits,
                         k.v.q.node.span,
                         format!(
                             "`{}: {}` is not in the unit of {whose} (`{target}`); in `{target}` \
@@ -678,7 +667,7 @@ impl<'t> Checker<'t> {
             };
             self.out.push(
                 Diagnostic::new(
-                    "TRF207",
+                    Code::Fev1ExceedsFvc,
                     fev1.v.q.node.span,
                     format!(
                         "FEV1 `{}` is greater than FVC `{}` (arm `{}`, {when}, {}); FEV1 is \

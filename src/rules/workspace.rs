@@ -3,26 +3,10 @@
 
 use std::path::Path;
 
-use super::Rule;
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::RecordSummary;
-use crate::rule;
 use crate::workspace::index::{canonical, WorkspaceIndex};
-
-pub static RULES: &[Rule] = &[
-    rule!(
-        "TRF105",
-        "duplicate-record",
-        Error,
-        "two records in the workspace describe the same trial"
-    ),
-    rule!(
-        "TRF108",
-        "related-not-recorded",
-        Info,
-        "a `related` trial is not recorded in the workspace"
-    ),
-];
 
 fn shown(path: &Path) -> String {
     format!("`{}`", path.display())
@@ -54,7 +38,7 @@ pub fn check(path: &Path, summary: &RecordSummary, index: &WorkspaceIndex) -> Ve
             }
             if !others.is_empty() {
                 out.push(Diagnostic::new(
-                    "TRF105",
+                    Code::DuplicateRecord,
                     *span,
                     format!(
                         "this trial is also recorded in {}; keep one record per trial",
@@ -79,7 +63,7 @@ pub fn check(path: &Path, summary: &RecordSummary, index: &WorkspaceIndex) -> Ve
             || index.with_secondary(&c, path).next().is_some();
         if !recorded {
             out.push(Diagnostic::new(
-                "TRF108",
+                Code::RelatedNotRecorded,
                 *span,
                 format!("related trial `{c}` is not recorded in the workspace"),
             ));

@@ -7,6 +7,7 @@ use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions};
 
 use super::{Entry, Node, NodeKind, Parsed, ScalarKind, Span, MAX_DEPTH};
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 
 pub(super) fn parse(text: &str) -> Parsed {
@@ -15,7 +16,7 @@ pub(super) fn parse(text: &str) -> Parsed {
     if let Some(at) = too_deep(body) {
         return Parsed {
             diagnostics: vec![Diagnostic::new(
-                "TRF001",
+                Code::InvalidSyntax,
                 Span::empty(at + base),
                 format!("invalid JSON: nesting deeper than {MAX_DEPTH} levels"),
             )],
@@ -43,10 +44,19 @@ pub(super) fn parse(text: &str) -> Parsed {
         Err(e) => {
             let range = e.range();
             let span = Span::new(range.start + base, range.end + base);
-            let error = Diagnostic::new("TRF001", span, format!("invalid JSON: {}", e.kind()));
+            let error = Diagnostic::new(
+                Code::InvalidSyntax,
+                span,
+                format!("invalid JSON: {}", e.kind()),
+            );
             let mut recovered = super::yaml::parse(text);
-            let yaml_ok = !recovered.diagnostics.iter().any(|d| d.code == "TRF001");
-            recovered.diagnostics.retain(|d| d.code != "TRF001");
+            let yaml_ok = !recovered
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::InvalidSyntax);
+            recovered
+                .diagnostics
+                .retain(|d| d.code != Code::InvalidSyntax);
             recovered.diagnostics.insert(0, error);
             recovered.comments.clear();
             if yaml_ok {

@@ -8,6 +8,7 @@ mod yaml;
 
 pub use text::{clamp_to_char_boundary, LineIndex, Span};
 
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 
 /// Deepest nesting of collections accepted from either syntax. Deeper input is a
@@ -259,7 +260,7 @@ fn duplicate_keys(node: &Node, out: &mut Vec<Diagnostic>) {
                     if let Some(first) = entries[..i].iter().find(|p| p.key_text() == Some(k)) {
                         out.push(
                             Diagnostic::new(
-                                "TRF002",
+                                Code::DuplicateKey,
                                 e.key.span,
                                 format!(
                                     "duplicate key `{k}`; the first occurrence is the one checked"

@@ -15,6 +15,7 @@ use super::{
     resolve_plain, Comment, Entry, Node, NodeKind, Parsed, ScalarKind, Span, MAX_ALIAS_NODES,
     MAX_DEPTH,
 };
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 
 /// How many syntax errors one file may report before the rest is left unread.
@@ -33,7 +34,7 @@ pub(super) fn parse(text: &str) -> Parsed {
         };
         let at = offset.min(work.len());
         errors.push(Diagnostic::new(
-            "TRF001",
+            Code::InvalidSyntax,
             Span::empty(at + base),
             format!("invalid YAML: {message}"),
         ));
@@ -210,7 +211,7 @@ impl<'t> Builder<'t> {
                 self.documents += 1;
                 if self.documents > 1 {
                     self.diagnostics.push(Diagnostic::new(
-                        "TRF003",
+                        Code::UnsupportedYaml,
                         Span::new(span.start, span.start + 3.min(self.text.len() + self.base - span.start)),
                         "a second YAML document starts here; a record file holds exactly one document",
                     ));
@@ -274,7 +275,7 @@ impl<'t> Builder<'t> {
                         if self.alias_nodes <= MAX_ALIAS_NODES {
                             self.alias_nodes = MAX_ALIAS_NODES + 1;
                             self.diagnostics.push(Diagnostic::new(
-                                "TRF003",
+                                Code::UnsupportedYaml,
                                 span,
                                 format!(
                                     "this alias would expand the document beyond {MAX_ALIAS_NODES} nodes; it and any later alias are not expanded"
@@ -326,7 +327,7 @@ impl Builder<'_> {
                     .tag_span()
                     .map_or_else(|| self.span(gspan), |t| self.span(&t));
                 self.diagnostics.push(Diagnostic::new(
-                    "TRF003",
+                    Code::UnsupportedYaml,
                     span,
                     format!(
                         "custom tag `{}` is not supported in a trial record; remove it",
@@ -406,7 +407,7 @@ impl Builder<'_> {
                 None => {
                     if node.as_scalar().is_none() {
                         self.diagnostics.push(Diagnostic::new(
-                            "TRF003",
+                            Code::UnsupportedYaml,
                             node.span,
                             "a mapping key must be plain text, not a list or mapping",
                         ));
