@@ -1,0 +1,35 @@
+//! Check arbitrary bytes as YAML and as JSON: never a panic, and every diagnostic's
+//! span, related span and fix edit lies inside the text on char boundaries.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use trls::config::Config;
+use trls::engine;
+
+fuzz_target!(|data: &[u8]| {
+    let config = Config::default();
+    for name in ["fuzz.trial.yaml", "fuzz.trial.json"] {
+        let checked = engine::check_bytes(data, Path::new(name), &config);
+        let text = &checked.text;
+        let inside = |s: trls::syntax::Span| {
+            s.start <= s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end)
+        };
+        for d in &checked.diagnostics {
+            assert!(inside(d.span), "{} span {:?} outside the text", d.code, d.span);
+            for r in d.related.iter().filter(|r| r.path.is_none()) {
+                assert!(inside(r.span), "{} related {:?}", d.code, r.span);
+            }
+            for e in d.fix.iter().flat_map(|f| &f.edits) {
+                assert!(inside(e.span), "{} edit {:?}", d.code, e.span);
+            }
+            // Positions for every shell.
+            let _ = checked.lines.line_col(text, d.span.start);
+            let _ = checked.lines.line_col_utf16(text, d.span.end);
+        }
+    }
+});
