@@ -11,6 +11,7 @@ pub mod ide;
 pub mod ids;
 pub mod lsp;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod severity;
