@@ -1,7 +1,7 @@
 //! trls: the Trial Record Language Server's engine. Data flows one way:
 //! text → [`syntax`] tree with spans → [`schema`] validation and [`rules`] →
 //! [`diagnostic::Diagnostic`]s with fixes. The command line and the language server
-//! are thin shells over [`engine`].
+//! are thin shells over [`engine`]; [`render`] turns results into the output formats.
 
 pub mod codes;
 pub mod config;

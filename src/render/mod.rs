@@ -172,3 +172,82 @@ pub(crate) fn uri(path: &Path) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::diagnostic::Related;
+
+    /// A report of one record whose first diagnostic points at a related location
+    /// in a file the lookup may not know.
+    fn report() -> FileReport {
+        let config = Config::default();
+        let text = "trf: 1\nenrolment: 1\n";
+        let mut checked = crate::engine::check_one(
+            crate::engine::analyze_text(text, crate::syntax::Syntax::Yaml, None, &config),
+            &config,
+        );
+        checked.diagnostics[0].related.push(Related {
+            path: Some(PathBuf::from("other.trial.yaml")),
+            span: Span::new(7, 9),
+            message: "over there".into(),
+        });
+        FileReport {
+            path: PathBuf::from("r.trial.yaml"),
+            checked,
+        }
+    }
+
+    #[test]
+    fn a_related_file_the_lookup_does_not_know_is_named_without_a_position() {
+        let reports = vec![report()];
+        let doc: serde_json::Value = serde_json::from_str(&json(&reports, &NoFiles)).unwrap();
+        let r = &doc["diagnostics"][0]["related"][0];
+        assert_eq!(r["path"], "other.trial.yaml");
+        assert!(r["line"].is_null() && r["end_column"].is_null());
+        let shown = text(&reports, &NoFiles, TextOptions::default());
+        assert!(
+            shown.contains("= note: over there (other.trial.yaml)\n"),
+            "{shown}"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&sarif(&reports, &NoFiles)).unwrap();
+        let loc = &doc["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "other.trial.yaml");
+        assert!(loc.get("region").is_none());
+    }
+
+    #[test]
+    fn a_related_file_is_positioned_with_its_own_lines() {
+        let other = FileReport {
+            path: PathBuf::from("other.trial.yaml"),
+            checked: Checked {
+                text: "a\nb\ncdefgh\n".into(),
+                lines: LineIndex::new("a\nb\ncdefgh\n"),
+                diagnostics: Vec::new(),
+            },
+        };
+        let reports = vec![report(), other];
+        let doc: serde_json::Value = serde_json::from_str(&json(&reports, &reports)).unwrap();
+        let r = &doc["diagnostics"][0]["related"][0];
+        assert_eq!(
+            (r["line"].as_u64(), r["column"].as_u64()),
+            (Some(3), Some(4))
+        );
+        assert_eq!(
+            (r["end_line"].as_u64(), r["end_column"].as_u64()),
+            (Some(3), Some(6))
+        );
+    }
+
+    #[test]
+    fn uris_escape_bytes_and_drop_a_leading_dot_folder() {
+        assert_eq!(uri(Path::new("./a b/c.trial.yaml")), "a%20b/c.trial.yaml");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = Path::new(std::ffi::OsStr::from_bytes(b"caf\xe9.trial.yaml"));
+            assert_eq!(uri(p), "caf%E9.trial.yaml");
+        }
+    }
+}
