@@ -1,7 +1,7 @@
 //! trls: the Trial Record Language Server's engine. Data flows one way:
 //! text → [`syntax`] tree with spans → [`schema`] validation and [`rules`] →
 //! [`diagnostic::Diagnostic`]s with fixes. The command line and the language server
-//! are thin shells over [`engine`].
+//! are thin shells over [`engine`]; [`render`] turns results into the output formats.
 
 pub mod codes;
 pub mod config;
@@ -11,6 +11,7 @@ pub mod ide;
 pub mod ids;
 pub mod lsp;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod severity;

@@ -420,3 +420,377 @@ fn invalid_utf8_bom_and_crlf() {
         "BOM counted as a column"
     );
 }
+
+/// A record with safe fixes (TRF013), and the text `--fix` makes of it.
+fn fixable() -> (String, &'static str) {
+    let src =
+        std::fs::read_to_string(fixture("TRF013/fires-aliases-and-typos.trial.yaml")).unwrap();
+    (src, "status: \"NOT_YET_RECRUITING\"")
+}
+
+/// The same record as another trial (so that two copies are not duplicates).
+fn other_trial(src: &str) -> String {
+    src.replace("id: NCT06853522", "id: NCT06853523")
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+fn set_mode(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_never_follows_a_link_planted_at_a_temporary_name() {
+    let dir = scratch("planted");
+    let (src, fixed) = fixable();
+    let f = dir.join("r.trial.yaml");
+    std::fs::write(&f, &src).unwrap();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    // Process ids are handed out in order: plant a link at the temporary name of
+    // every process id the next run may get (`.<name>.trls-<pid>.tmp`).
+    let next = Command::new("true").spawn().unwrap().id();
+    for pid in next..next + 3000 {
+        let _ =
+            std::os::unix::fs::symlink(&victim, dir.join(format!(".r.trial.yaml.trls-{pid}.tmp")));
+    }
+    let o = trls(&["check", "--fix", "r.trial.yaml"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    assert!(!std::fs::symlink_metadata(&f)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&f).unwrap().contains(fixed));
+    let planted = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".trls-"))
+        .filter(|p| {
+            std::fs::symlink_metadata(p)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        })
+        .count();
+    assert_eq!(planted, 3000, "a planted link was replaced or removed");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_respects_a_read_only_file_and_goes_on() {
+    let dir = scratch("readonly");
+    let (src, fixed) = fixable();
+    let ro = dir.join("a.trial.yaml");
+    let rw = dir.join("b.trial.yaml");
+    std::fs::write(&ro, &src).unwrap();
+    std::fs::write(&rw, other_trial(&src)).unwrap();
+    set_mode(&ro, 0o444);
+    let o = trls(&["check", "--fix", "a.trial.yaml", "b.trial.yaml"], &dir);
+    assert_eq!(
+        std::fs::read_to_string(&ro).unwrap(),
+        src,
+        "read-only file rewritten"
+    );
+    assert_eq!(mode(&ro), 0o444);
+    assert!(
+        stderr(&o).contains("a.trial.yaml: the file is read-only; fixes not written"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(std::fs::read_to_string(&rw).unwrap().contains(fixed));
+    // The read-only file's findings are still reported, and judge the exit status.
+    assert!(
+        stdout(&o).contains("a.trial.yaml:4:9: error[TRF013]"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_writes_the_target_of_a_symlinked_record_and_keeps_the_link() {
+    let dir = scratch("fixlink");
+    let (src, fixed) = fixable();
+    std::fs::create_dir_all(dir.join("real")).unwrap();
+    let target = dir.join("real/r.trial.yaml");
+    std::fs::write(&target, &src).unwrap();
+    let link = dir.join("link.trial.yaml");
+    std::os::unix::fs::symlink("real/r.trial.yaml", &link).unwrap();
+    let o = trls(&["check", "--fix", "link.trial.yaml"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("real/r.trial.yaml")
+    );
+    assert!(std::fs::read_to_string(&target).unwrap().contains(fixed));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("real")).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_hard_links_and_modes() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = scratch("hardlink");
+    let (src, fixed) = fixable();
+    let a = dir.join("a.trial.yaml");
+    std::fs::write(&a, &src).unwrap();
+    set_mode(&a, 0o640);
+    let other = dir.join("elsewhere.yaml");
+    std::fs::hard_link(&a, &other).unwrap();
+    let single = dir.join("s.trial.yaml");
+    std::fs::write(&single, other_trial(&src)).unwrap();
+    set_mode(&single, 0o604);
+    let inode = std::fs::metadata(&a).unwrap().ino();
+    let o = trls(&["check", "--fix", "a.trial.yaml", "s.trial.yaml"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(std::fs::read_to_string(&a).unwrap().contains(fixed));
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        std::fs::read_to_string(&a).unwrap(),
+        "the other hard link kept the old text"
+    );
+    assert_eq!(std::fs::metadata(&a).unwrap().ino(), inode);
+    assert_eq!(std::fs::metadata(&a).unwrap().nlink(), 2);
+    assert_eq!(mode(&a), 0o640);
+    assert!(std::fs::read_to_string(&single).unwrap().contains(fixed));
+    assert_eq!(mode(&single), 0o604);
+}
+
+#[cfg(unix)]
+#[test]
+fn walk_checks_records_with_non_utf8_names_and_symlinked_records() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("walklinks");
+    let bad = "trf: 1\nenrolment: 1\n";
+    std::fs::create_dir_all(dir.join("records")).unwrap();
+    std::fs::create_dir_all(dir.join("outside/more")).unwrap();
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.trial.yaml");
+    std::fs::write(dir.join("records").join(latin1), bad).unwrap();
+    std::fs::write(dir.join("outside/r.trial.yaml"), bad).unwrap();
+    std::fs::write(dir.join("outside/more/m.trial.yaml"), bad).unwrap();
+    std::os::unix::fs::symlink(
+        "../outside/r.trial.yaml",
+        dir.join("records/link.trial.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../outside/more", dir.join("records/more")).unwrap();
+    let o = trls(&["check", "--format", "json", "records"], &dir);
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let paths: std::collections::BTreeSet<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths.into_iter().collect::<Vec<_>>(),
+        ["records/caf\u{fffd}.trial.yaml", "records/link.trial.yaml"]
+    );
+    assert!(
+        stderr(&o).contains("records/more: a symbolic link to a folder, not followed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn walk_checks_a_record_and_a_link_to_it_once() {
+    let dir = scratch("walktwice");
+    std::fs::write(dir.join("a.trial.yaml"), "trf: 1\nid: NCT06853522\n").unwrap();
+    std::os::unix::fs::symlink("a.trial.yaml", dir.join("b.trial.yaml")).unwrap();
+    let o = trls(&["check", "--format", "json", "."], &dir);
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["summary"]["files"], 1);
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"TRF105"),
+        "a file is a duplicate of itself: {codes:?}"
+    );
+    assert!(
+        stderr(&o).contains("./b.trial.yaml: the same file as ./a.trial.yaml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Run trls with its standard output closed before it writes.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    for args in [
+        &["schema"][..],
+        &["explain", "TRF011"],
+        &["check", "examples/records"],
+    ] {
+        let o = with_closed_stdout(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
+    let o = with_closed_stdout(&["check", &fixture("TRF011/fires-misspelt-key.trial.yaml")]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the findings still judge the status"
+    );
+}
+
+/// Whether this process runs as root (which permissions do not stop).
+#[cfg(unix)]
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let probe = std::env::temp_dir().join(format!("trls-test-{}-uid", std::process::id()));
+    std::fs::write(&probe, "").unwrap();
+    let uid = std::fs::metadata(&probe).unwrap().uid();
+    let _ = std::fs::remove_file(&probe);
+    uid == 0
+}
+
+#[cfg(unix)]
+#[test]
+fn a_permission_denied_folder_is_reported_as_such() {
+    use std::os::unix::process::CommandExt;
+    let dir = scratch("denied");
+    std::fs::create_dir_all(dir.join("denied")).unwrap();
+    std::fs::write(dir.join("denied/a.trial.yaml"), "trf: 1\n").unwrap();
+    set_mode(&dir.join("denied"), 0o000);
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).current_dir(&dir).env("NO_COLOR", "1");
+        // Root reads everything: run as `nobody` to meet the permission.
+        if is_root() {
+            cmd.uid(65534).gid(65534);
+        }
+        cmd.output().unwrap()
+    };
+    let o = run(&["check", "denied"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "trls: denied: permission denied\n");
+    let o = run(&["check", "denied/a.trial.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "trls: denied/a.trial.yaml: permission denied\n");
+    set_mode(&dir.join("denied"), 0o755);
+}
+
+#[test]
+fn related_locations_in_every_format_are_positioned_in_their_own_file() {
+    let dir = scratch("related");
+    std::fs::write(dir.join("a.trial.yaml"), "trf: 1\nid: NCT06853522\n").unwrap();
+    // The other file's `id` is further down, after lines of another length: its
+    // position must come from that file's lines.
+    std::fs::write(
+        dir.join("b.trial.yaml"),
+        "# a comment line of some length, to move the id away\n# and another\ntrf: 1\nid:   NCT06853522\n",
+    )
+    .unwrap();
+    let args = |format: &'static str| ["check", "--format", format, "a.trial.yaml", "b.trial.yaml"];
+    let doc: Value = serde_json::from_str(&stdout(&trls(&args("json"), &dir))).unwrap();
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "TRF105")
+        .unwrap();
+    assert_eq!(d["path"], "a.trial.yaml");
+    assert_eq!(
+        d["message"],
+        "this trial is also recorded in another record; keep one record per trial"
+    );
+    let r = &d["related"][0];
+    let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "message"
+        ]
+    );
+    assert_eq!(
+        (
+            r["path"].as_str(),
+            r["line"].as_u64(),
+            r["column"].as_u64(),
+            r["end_line"].as_u64(),
+            r["end_column"].as_u64()
+        ),
+        (Some("b.trial.yaml"), Some(4), Some(7), Some(4), Some(18))
+    );
+    assert_eq!(r["message"], "also recorded here, with the same `id`");
+
+    let text = stdout(&trls(&args("text"), &dir));
+    assert!(
+        text.contains("  = note: also recorded here, with the same `id` (b.trial.yaml:4:7)\n"),
+        "{text}"
+    );
+
+    let sarif: Value = serde_json::from_str(&stdout(&trls(&args("sarif"), &dir))).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "TRF105")
+        .unwrap();
+    let loc = &result["relatedLocations"][0];
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"]["uri"],
+        "b.trial.yaml"
+    );
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 4);
+    assert_eq!(loc["physicalLocation"]["region"]["startColumn"], 7);
+    assert_eq!(
+        loc["message"]["text"],
+        "also recorded here, with the same `id`"
+    );
+
+    let github = stdout(&trls(&args("github"), &dir));
+    assert!(
+        github.contains("keep one record per trial%0Anote: also recorded here, with the same `id` (b.trial.yaml:4:7)"),
+        "{github}"
+    );
+}
+
+#[test]
+fn text_format_shows_the_fix_as_a_diff() {
+    let f = fixture("TRF013/fires-aliases-and-typos.trial.yaml");
+    let out = stdout(&trls(&["check", &f], &root()));
+    assert!(
+        out.contains(
+            "  = fix: replace with `NOT_YET_RECRUITING`\n  |\n4 - status: \"Not yet recruiting\"\n4 + status: \"NOT_YET_RECRUITING\"\n"
+        ),
+        "{out}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Fixture-driven rule tests. Each `tests/fixtures/<CODE>/<case>.trial.{yaml,yml,json}`
-//! is a record; beside it `<file>.expected` lists the diagnostics it must produce
-//! (every code, position and message), and, where safe fixes exist, `<file>.fixed`
+//! is a record; beside it `<file>.expected` is what `trls check` prints for it (every
+//! code, position, message, related location and fix, with code frames and the fixes
+//! as diffs, as a reviewer reads a terminal), and, where safe fixes exist, `<file>.fixed`
 //! is the text `check --fix` must write. Cases named `fires*` must raise their
 //! folder's code; cases named `quiet*` (near misses) must not. A `trls.toml` in a
 //! folder configures its cases. A sub-folder named `fires-*` or `quiet-*` is one
@@ -12,11 +13,11 @@ mod common;
 
 use common::compare;
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use trls::config::Config;
 use trls::engine;
+use trls::render::{self, FileReport};
 
 fn fixtures_root() -> PathBuf {
     // Relative (tests run in the package root), so that messages naming other
@@ -82,29 +83,15 @@ fn config_for(case: &Path) -> Config {
     }
 }
 
-/// `line:col-end_line:end_col severity[CODE] message`, then `  fix: title`.
-fn render(checked: &engine::Checked) -> String {
-    let mut out = String::new();
-    for d in &checked.diagnostics {
-        let (l, c) = checked.lines.line_col(&checked.text, d.span.start);
-        let (el, ec) = checked.lines.line_col(&checked.text, d.span.end);
-        writeln!(
-            out,
-            "{}:{}-{}:{} {}[{}] {}",
-            l + 1,
-            c + 1,
-            el + 1,
-            ec + 1,
-            d.severity.as_str(),
-            d.code,
-            d.message
-        )
-        .unwrap();
-        if let Some(fix) = &d.fix {
-            writeln!(out, "  fix: {}", fix.title).unwrap();
-        }
-    }
-    out
+/// A file's findings exactly as `trls check` prints them (colors off): header, code
+/// frame, `= note:` lines for related locations and the fix as a diff, then the
+/// summary line. Related locations in the case's other files are positioned in them.
+fn render(report: &FileReport, case: &[FileReport]) -> String {
+    render::text(
+        std::slice::from_ref(report),
+        case,
+        render::TextOptions { color: false },
+    )
 }
 
 #[test]
@@ -117,7 +104,14 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
             .zip(&configs)
             .map(|(f, c)| engine::analyze(&std::fs::read(f).unwrap(), Some(&checked_as(f)), c))
             .collect();
-        let all = engine::check_all(analyses, &configs.iter().collect::<Vec<_>>());
+        let all: Vec<FileReport> = engine::check_all(analyses, &configs.iter().collect::<Vec<_>>())
+            .into_iter()
+            .zip(&files)
+            .map(|(checked, f)| FileReport {
+                path: checked_as(f),
+                checked,
+            })
+            .collect();
         let code = files[0]
             .ancestors()
             .find_map(|a| {
@@ -128,7 +122,7 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
             .unwrap_or("");
         let codes: Vec<&str> = all
             .iter()
-            .flat_map(|c| &c.diagnostics)
+            .flat_map(|r| &r.checked.diagnostics)
             .map(|d| d.code.as_str())
             .collect();
         if name.starts_with("fires") && !codes.contains(&code) {
@@ -141,7 +135,8 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
                 "{name} ({code}): expected {code} to stay quiet; got {codes:?}"
             ));
         }
-        for ((case, checked), config) in files.iter().zip(&all).zip(&configs) {
+        for ((case, report), config) in files.iter().zip(&all).zip(&configs) {
+            let checked = &report.checked;
             let file = case.file_name().unwrap().to_str().unwrap();
             // The registry's word on fixes holds for every finding.
             for d in &checked.diagnostics {
@@ -165,7 +160,7 @@ fn fixtures_produce_their_expected_diagnostics_and_fixes() {
             }
             compare(
                 &case.with_file_name(format!("{file}.expected")),
-                &render(checked),
+                &render(report, &all),
                 &mut failures,
             );
             // Fixes: the fixed text is pinned, no longer has the fixed findings, and a

@@ -4,47 +4,78 @@
 use std::path::Path;
 
 use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Related};
 use crate::model::RecordSummary;
+use crate::syntax::Span;
 use crate::workspace::index::{canonical, WorkspaceIndex};
-
-fn shown(path: &Path) -> String {
-    format!("`{}`", path.display())
-}
 
 /// The cross-record diagnostics of the record at `path`, judged by `summary` against
 /// the other records of the index (whether or not the index holds `path` too).
+/// TRF105 names each other record as a related location: the `id` or the
+/// `secondary_ids` entry that makes it the same trial.
 pub fn check(path: &Path, summary: &RecordSummary, index: &WorkspaceIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some((raw, span)) = &summary.id {
         if let Some(c) = canonical(raw) {
-            let mut others: Vec<String> = Vec::new();
+            let mut others: Vec<Related> = Vec::new();
+            let mut related = |p: &Path, span: Option<Span>, message: String| {
+                others.push(Related {
+                    path: Some(p.to_path_buf()),
+                    span: span.unwrap_or_default(),
+                    message,
+                });
+            };
+            let id_span = |p: &Path| {
+                index
+                    .records
+                    .get(p)
+                    .and_then(|s| s.id.as_ref())
+                    .map(|(_, s)| *s)
+            };
             for p in index.with_id(&c, path) {
-                others.push(format!("{} (same `id`)", shown(p)));
+                related(
+                    p,
+                    id_span(p),
+                    "also recorded here, with the same `id`".into(),
+                );
             }
             for p in index.with_secondary(&c, path) {
-                others.push(format!("{} (lists `{c}` in `secondary_ids`)", shown(p)));
+                let entry = index.records.get(p).and_then(|s| {
+                    s.secondary
+                        .iter()
+                        .find(|(id, _)| canonical(id).as_deref() == Some(&c))
+                        .map(|(_, s)| *s)
+                });
+                related(
+                    p,
+                    entry,
+                    format!("also recorded here, listing `{c}` in `secondary_ids`"),
+                );
             }
             // The other direction: this record's secondary id is another record's id.
             for (sid, _) in &summary.secondary {
                 if let Some(sc) = canonical(sid) {
                     for p in index.with_id(&sc, path) {
-                        others.push(format!(
-                            "{} (its `id` is this record's secondary id `{sc}`)",
-                            shown(p)
-                        ));
+                        related(
+                            p,
+                            id_span(p),
+                            format!("also recorded here, with this record's secondary id `{sc}` as its `id`"),
+                        );
                     }
                 }
             }
             if !others.is_empty() {
-                out.push(Diagnostic::new(
+                let where_ = match others.len() {
+                    1 => "another record".to_string(),
+                    n => format!("{n} other records"),
+                };
+                let mut d = Diagnostic::new(
                     Code::DuplicateRecord,
                     *span,
-                    format!(
-                        "this trial is also recorded in {}; keep one record per trial",
-                        others.join(", ")
-                    ),
-                ));
+                    format!("this trial is also recorded in {where_}; keep one record per trial"),
+                );
+                d.related = others;
+                out.push(d);
             }
         }
     }

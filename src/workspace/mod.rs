@@ -1,7 +1,9 @@
 //! The set of records a run works on: file discovery (honouring `.gitignore` and
 //! each configuration's `[files]` globs) and, per file, the configuration that
-//! governs it.
+//! governs it. Nothing the walk meets is skipped silently: a record it cannot check
+//! is named in a note.
 
+pub mod fs;
 pub mod index;
 
 use std::collections::HashMap;
@@ -11,16 +13,22 @@ use std::sync::Arc;
 use crate::config::{Config, ConfigError};
 
 /// Whether a file name is a trial record's.
+/// Judged on the name's bytes, so a name that is not UTF-8 is a record too.
 pub fn is_record(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = path
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or_default();
     [".trial.yaml", ".trial.yml", ".trial.json"]
         .iter()
-        .any(|ext| name.ends_with(ext))
+        .any(|ext| name.ends_with(ext.as_bytes()))
 }
 
 #[derive(Debug)]
 pub enum RunError {
     Missing(PathBuf),
+    /// A path that exists but cannot be read (permission denied, …).
+    Io(PathBuf, std::io::Error),
     Config(ConfigError),
     Walk(String),
 }
@@ -29,9 +37,28 @@ impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::Missing(p) => write!(f, "{}: no such file or directory", p.display()),
+            RunError::Io(p, e) => write!(f, "{}: {}", p.display(), fs::reason(e)),
             RunError::Config(e) => write!(f, "{e}"),
             RunError::Walk(e) => write!(f, "{e}"),
         }
+    }
+}
+
+impl RunError {
+    fn walk(e: ignore::Error) -> RunError {
+        fn find(e: &ignore::Error, path: Option<&Path>) -> RunError {
+            match e {
+                ignore::Error::WithPath { path, err } => find(err, Some(path)),
+                ignore::Error::WithDepth { err, .. }
+                | ignore::Error::WithLineNumber { err, .. } => find(err, path),
+                ignore::Error::Io(io) => match path {
+                    Some(p) => RunError::Io(p.to_path_buf(), std::io::Error::from(io.kind())),
+                    None => RunError::Walk(fs::reason(io)),
+                },
+                other => RunError::Walk(other.to_string()),
+            }
+        }
+        find(&e, None)
     }
 }
 
@@ -79,21 +106,32 @@ impl Configs {
     }
 }
 
+/// The records a run checks, and notes for the user (on stderr) about files the
+/// walk met and does not check, each saying why.
+#[derive(Default)]
+pub struct Discovered {
+    pub files: Vec<(PathBuf, Arc<Config>)>,
+    pub notes: Vec<String>,
+}
+
 /// Every record file under the given paths, each with its configuration, in a
 /// stable order. Files named explicitly are always checked; files found by walking
-/// a folder must be selected by their configuration's `[files]` globs.
-pub fn discover(
-    paths: &[PathBuf],
-    configs: &mut Configs,
-) -> Result<Vec<(PathBuf, Arc<Config>)>, RunError> {
-    let mut out = Vec::new();
+/// a folder must be selected by their configuration's `[files]` globs. A symbolic
+/// link to a record is checked as a record (links to folders are not followed, so a
+/// walk cannot loop); one file reached under two names is checked once.
+pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, RunError> {
+    let mut found = Discovered::default();
     for root in paths {
-        if !root.exists() {
-            return Err(RunError::Missing(root.clone()));
-        }
-        if root.is_file() {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(RunError::Missing(root.clone()))
+            }
+            Err(e) => return Err(RunError::Io(root.clone(), e)),
+        };
+        if meta.is_file() {
             let c = configs.for_file(root)?;
-            out.push((root.clone(), c));
+            found.files.push((root.clone(), c));
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -101,19 +139,83 @@ pub fn discover(
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walker {
-            let entry = entry.map_err(|e| RunError::Walk(e.to_string()))?;
+            let entry = entry.map_err(RunError::walk)?;
             let path = entry.path();
-            if !entry.file_type().is_some_and(|t| t.is_file()) || !is_record(path) {
+            let Some(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_symlink() {
+                match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() && is_record(path) => {}
+                    Ok(m) if m.is_dir() => {
+                        found.notes.push(format!(
+                            "{}: a symbolic link to a folder, not followed; name the folder to check its records",
+                            path.display()
+                        ));
+                        continue;
+                    }
+                    Err(e) if is_record(path) => {
+                        found.notes.push(format!(
+                            "{}: a symbolic link whose target cannot be read ({}); not checked",
+                            path.display(),
+                            fs::reason(&e)
+                        ));
+                        continue;
+                    }
+                    _ => continue,
+                }
+            } else if !kind.is_file() || !is_record(path) {
                 continue;
             }
             let c = configs.for_file(path)?;
-            let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            if c.selects(&abs) {
-                out.push((path.to_path_buf(), c));
+            // Selected by where it is, not by where a link points.
+            if c.selects(&absolute(path)) {
+                found.files.push((path.to_path_buf(), c));
             }
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.dedup_by(|a, b| a.0 == b.0);
-    Ok(out)
+    found.files.sort_by(|a, b| a.0.cmp(&b.0));
+    found.files.dedup_by(|a, b| a.0 == b.0);
+    // The same file under two names (a link beside its target) would be a duplicate
+    // record of itself: keep the name that is not a link, else the first.
+    let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    let mut keep = vec![true; found.files.len()];
+    let mut order: Vec<usize> = (0..found.files.len()).collect();
+    order.sort_by_key(|&i| is_link(&found.files[i].0));
+    for i in order {
+        let path = &found.files[i].0;
+        let Ok(real) = std::fs::canonicalize(path) else {
+            continue;
+        };
+        match seen.get(&real) {
+            Some(first) => {
+                keep[i] = false;
+                found.notes.push(format!(
+                    "{}: the same file as {}, which is checked; not checked twice",
+                    path.display(),
+                    first.display()
+                ));
+            }
+            None => {
+                seen.insert(real, path.clone());
+            }
+        }
+    }
+    let mut keep = keep.into_iter();
+    found.files.retain(|_| keep.next().unwrap_or(true));
+    Ok(found)
+}
+
+/// An absolute form of `path` with its folder resolved and its own name kept (a
+/// link is not replaced by its target).
+fn absolute(path: &Path) -> PathBuf {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
 }
