@@ -41,7 +41,8 @@ pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
             let text = String::from_utf8_lossy(bytes).into_owned();
             let d = Diagnostic::new(
                 Code::InvalidSyntax,
-                Span::new(at, at + 1),
+                // The lossy text holds U+FFFD (3 bytes) where the bad byte was.
+                Span::new(at, at + '\u{fffd}'.len_utf8()),
                 format!(
                     "the file is not UTF-8 text (byte 0x{:02X} at offset {at}); save it as UTF-8",
                     bytes[at]
@@ -225,4 +226,21 @@ pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
         current = next;
     }
     (current != text).then_some(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_that_is_not_utf8_is_flagged_on_its_replacement_character() {
+        let checked = check_bytes(
+            b"trf: 1\ntitle: caf\xe9\n",
+            Path::new("a.trial.yaml"),
+            &Config::default(),
+        );
+        let d = &checked.diagnostics[0];
+        assert_eq!(d.code, Code::InvalidSyntax);
+        assert_eq!(&checked.text[d.span.start..d.span.end], "\u{fffd}");
+    }
 }
