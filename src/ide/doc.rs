@@ -194,6 +194,19 @@ fn json_string_end(b: &[u8], i: usize) -> usize {
     b.len()
 }
 
+/// The text between a JSON string's quotes: from after the quote at `i` to
+/// `end` ([`json_string_end`]), without the closing quote when there is one. An
+/// unclosed string ends at its line's end, which may follow a multi-byte
+/// character: never cut one (issue 8.5, `{"µ` + newline).
+fn string_body(text: &str, i: usize, end: usize) -> &str {
+    let body = text.get(i + 1..end.max(i + 1)).unwrap_or("");
+    if end > i + 1 && text.as_bytes().get(end - 1) == Some(&b'"') {
+        body.strip_suffix('"').unwrap_or(body)
+    } else {
+        body
+    }
+}
+
 /// The end of the JSON value starting at `i`.
 fn json_value_end(b: &[u8], i: usize) -> usize {
     match b.get(i) {
@@ -263,7 +276,7 @@ fn json_object_entries(text: &str, span: Span) -> Vec<JsonEntry> {
         }
         let key_end = json_string_end(b, i);
         let key_span = Span::new(i, key_end);
-        let key = text[i + 1..key_end.saturating_sub(1).max(i + 1)].to_string();
+        let key = string_body(text, i, key_end).to_string();
         let mut j = key_end;
         while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
             j += 1;
