@@ -12,7 +12,7 @@ use super::tree;
 use super::unit_table;
 use super::{Completion, ItemKind, WorkspaceView};
 use crate::ids;
-use crate::model::Kind;
+use crate::model::LocalKind;
 use crate::schema::{Schema, Term, Vocabulary};
 use crate::syntax::{Node, Span, Syntax};
 
@@ -345,7 +345,7 @@ pub(super) fn term_documentation(v: &Vocabulary, t: &Term) -> String {
     doc
 }
 
-fn local_ids(c: &Ctx, kind: Kind) -> Vec<Candidate> {
+fn local_ids(c: &Ctx, kind: LocalKind) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     for (i, (id, item)) in c.doc.definitions(kind).into_iter().enumerate() {
         if c.cur.items.contains(&id) || out.iter().any(|o| o.label == id) {
@@ -458,7 +458,7 @@ fn unit_context(c: &Ctx) -> (Option<String>, Option<String>, Option<String>) {
         });
         let outcome = outcome_id.as_deref().and_then(|id| {
             c.doc
-                .definitions(Kind::Outcome)
+                .definitions(LocalKind::Outcome)
                 .into_iter()
                 .find(|(d, _)| d == id)
                 .map(|(_, n)| n)

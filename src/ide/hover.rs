@@ -10,7 +10,7 @@ use super::tree;
 use super::unit_table;
 use super::{HoverInfo, WorkspaceView};
 use crate::ids;
-use crate::model::Kind;
+use crate::model::LocalKind;
 use crate::schema::Schema;
 use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
 
@@ -224,7 +224,7 @@ fn unit(symbol: &str, span: Span) -> HoverInfo {
     HoverInfo { markdown, span }
 }
 
-fn reference(c: &Ctx, kind: Kind, id: &str) -> String {
+fn reference(c: &Ctx, kind: LocalKind, id: &str) -> String {
     if let Some(item) = c.doc.definition(kind, id) {
         return tree::summary(kind, &item).1;
     }
@@ -245,7 +245,7 @@ fn reference(c: &Ctx, kind: Kind, id: &str) -> String {
     md
 }
 
-fn definition(c: &Ctx, kind: Kind, id: &str) -> Option<String> {
+fn definition(c: &Ctx, kind: LocalKind, id: &str) -> Option<String> {
     let item = c.doc.definition(kind, id)?;
     let mut md = tree::summary(kind, &item).1;
     md.push_str(&match c.doc.references(kind, id) {

@@ -9,9 +9,12 @@
 //! it almost certainly means; a value out of its plausible range (`TRF203`) is not also
 //! asked to be converted (`TRF202`) or compared (`TRF207`).
 
+use std::collections::HashMap;
+
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::model::Record;
 use crate::syntax::{Node, ScalarKind, Span, Syntax as FileSyntax};
 use crate::units::quantity::{self, Quantity, Read, Syntax};
 use crate::units::{self, describe_unit, format_number, spelling, ucum, QuantityKind};
@@ -359,12 +362,18 @@ impl<'t> Checker<'t> {
 
     fn results(&mut self, root: &Node, outcomes: &[Outcome]) {
         let mut kept: Vec<Kept> = Vec::new();
-        for r in root.get("results").and_then(Node::as_seq).unwrap_or(&[]) {
+        // Outcome id → its first position, so a result finds its outcome at once.
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for (i, o) in outcomes.iter().enumerate() {
+            position.entry(o.id.as_str()).or_insert(i);
+        }
+        for r in Record::new(root).results() {
+            let r = r.node;
             let flow = quantity::is_flow(self.text, r);
             let outcome_index = r
                 .get("outcome")
                 .and_then(Node::text)
-                .and_then(|id| outcomes.iter().position(|o| o.id == id));
+                .and_then(|id| position.get(id).copied());
             let outcome = outcome_index.map(|i| &outcomes[i]);
             let arm = r.get("arm").and_then(Node::text).map(String::from);
             let timepoint_text = r
@@ -569,8 +578,13 @@ impl<'t> Checker<'t> {
     /// `TRF202`: each outcome's values in one unit: the outcome's own, else the first
     /// result's.
     fn mixed_units(&mut self, outcomes: &[Outcome], kept: &[Kept]) {
-        for (i, o) in outcomes.iter().enumerate() {
-            let mine: Vec<&Kept> = kept.iter().filter(|k| k.outcome == i).collect();
+        let mut by_outcome: Vec<Vec<&Kept>> = vec![Vec::new(); outcomes.len()];
+        for k in kept {
+            if let Some(list) = by_outcome.get_mut(k.outcome) {
+                list.push(k);
+            }
+        }
+        for (o, mine) in outcomes.iter().zip(by_outcome) {
             let Some(first) = mine.first() else { continue };
             if o.unit.is_none() && o.unit_written {
                 // The outcome's unit is wrong (TRF200/TRF201): fix that first.
@@ -646,15 +660,56 @@ impl<'t> Checker<'t> {
                 && k.arm.is_some()
                 && k.timepoint.is_some()
         };
+        // The FVC values by (arm, statistic): the first at baseline, and the others
+        // sorted by time, so each FEV1 finds its FVC by a binary search (the first
+        // in document order among those at the same time) instead of a scan.
+        #[derive(Default)]
+        struct Fvcs {
+            baseline: Option<usize>,
+            at: Vec<(f64, usize)>,
+        }
+        let mut fvcs: HashMap<(&str, &str), Fvcs> = HashMap::new();
+        for (i, k) in kept.iter().enumerate() {
+            if !(of(k, "FVC") && usable(k)) {
+                continue;
+            }
+            let entry = fvcs
+                .entry((k.arm.as_deref().unwrap_or(""), k.statistic))
+                .or_default();
+            match k.timepoint {
+                Some(Timepoint::Baseline) => {
+                    entry.baseline.get_or_insert(i);
+                }
+                Some(Timepoint::At(t)) if t.is_finite() => entry.at.push((t, i)),
+                _ => {}
+            }
+        }
+        for entry in fvcs.values_mut() {
+            entry
+                .at
+                .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+        let matching = |fev1: &Kept| -> Option<usize> {
+            let entry = fvcs.get(&(fev1.arm.as_deref()?, fev1.statistic))?;
+            match fev1.timepoint? {
+                Timepoint::Baseline => entry.baseline,
+                Timepoint::At(t) => {
+                    // `same` allows a relative 1e-9; the window is wider, then `same`
+                    // decides.
+                    let slack = 2e-9 * t.abs();
+                    let from = entry.at.partition_point(|(a, _)| *a < t - slack);
+                    entry.at[from..]
+                        .iter()
+                        .take_while(|(a, _)| *a <= t + slack)
+                        .filter(|(a, _)| Timepoint::At(*a).same(Timepoint::At(t)))
+                        .map(|(_, i)| *i)
+                        .min()
+                }
+            }
+        };
         for fev1 in kept.iter().filter(|k| of(k, "FEV1") && usable(k)) {
             let Some(fev1_l) = litres(fev1) else { continue };
-            let Some(fvc) = kept.iter().find(|k| {
-                of(k, "FVC")
-                    && usable(k)
-                    && k.arm == fev1.arm
-                    && k.statistic == fev1.statistic
-                    && matches!((k.timepoint, fev1.timepoint), (Some(a), Some(b)) if a.same(b))
-            }) else {
+            let Some(fvc) = matching(fev1).map(|i| &kept[i]) else {
                 continue;
             };
             let Some(fvc_l) = litres(fvc) else { continue };
