@@ -32,9 +32,9 @@ mod completion;
 mod context;
 mod doc;
 mod hover;
-mod nav;
-mod navigate;
+mod occurrences;
 mod outline;
+mod schema_walk;
 mod tree;
 mod unit_table;
 
@@ -42,7 +42,7 @@ use std::path::Path;
 
 pub use completion::completion;
 pub use hover::hover;
-pub use navigate::{occurrences, prepare_rename, symbol_at};
+pub use occurrences::{occurrences, prepare_rename, symbol_at};
 pub use outline::{document_links, document_symbols, folding_ranges};
 
 use crate::model::{LocalKind, RecordSummary};

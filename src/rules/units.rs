@@ -15,8 +15,8 @@ use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::model::Record;
-use crate::syntax::{Node, ScalarKind, Span, Syntax as FileSyntax};
-use crate::units::quantity::{self, Quantity, Read, Syntax};
+use crate::syntax::{Node, ScalarKind, Span, Syntax};
+use crate::units::quantity::{self, Quantity, Read};
 use crate::units::{self, describe_unit, format_number, spelling, ucum, QuantityKind};
 
 /// The statistics of a result that are quantities; the first three are values of the
@@ -37,10 +37,7 @@ const CHANGE_WORDS: [&str; 7] = [
 ];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
-    let syntax = match cx.path.map(FileSyntax::from_path) {
-        Some(FileSyntax::Json) => Syntax::Json,
-        _ => Syntax::Yaml,
-    };
+    let syntax = cx.path.map_or(Syntax::Yaml, Syntax::from_path);
     let mut c = Checker {
         text: cx.text,
         syntax,
@@ -53,8 +50,9 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     c.out
 }
 
-/// What the checks need to know about an outcome.
-struct Outcome<'a> {
+/// What the unit checks need to know about an outcome (the record's entry is a
+/// `crate::model::Outcome`).
+struct OutcomeUnits<'a> {
     id: String,
     kind: Option<&'static QuantityKind>,
     /// The outcome's `unit` as meant (after `TRF206`), when it is valid UCUM and fits
@@ -301,7 +299,7 @@ impl<'t> Checker<'t> {
     }
 
     /// Read the outcomes and check their own `unit`s.
-    fn outcomes<'a>(&mut self, root: &'a Node) -> Vec<Outcome<'a>> {
+    fn outcomes<'a>(&mut self, root: &'a Node) -> Vec<OutcomeUnits<'a>> {
         let mut out = Vec::new();
         for item in root.get("outcomes").and_then(Node::as_seq).unwrap_or(&[]) {
             let Some(id) = item.get("id").and_then(Node::text) else {
@@ -314,7 +312,7 @@ impl<'t> Checker<'t> {
             let title = item.get("title").and_then(Node::text).unwrap_or("");
             let lower = title.to_lowercase();
             let change = CHANGE_WORDS.iter().any(|w| lower.contains(w)) || title.contains('Δ');
-            let mut outcome = Outcome {
+            let mut outcome = OutcomeUnits {
                 id: id.to_string(),
                 kind,
                 unit: None,
@@ -360,7 +358,7 @@ impl<'t> Checker<'t> {
         out
     }
 
-    fn results(&mut self, root: &Node, outcomes: &[Outcome]) {
+    fn results(&mut self, root: &Node, outcomes: &[OutcomeUnits]) {
         let mut kept: Vec<Kept> = Vec::new();
         // Outcome id → its first position, so a result finds its outcome at once.
         let mut position: HashMap<&str, usize> = HashMap::new();
@@ -455,7 +453,7 @@ impl<'t> Checker<'t> {
 
     /// `TRF201`: a result's unit against its outcome's `quantity`, or against its
     /// outcome's `unit` when there is no quantity.
-    fn fits_outcome(&mut self, v: &Valued, o: &Outcome, statistic: &str) -> bool {
+    fn fits_outcome(&mut self, v: &Valued, o: &OutcomeUnits, statistic: &str) -> bool {
         let shown = format!("`{statistic}: {}`", v.q.display());
         if let Some(k) = o.kind {
             if k.fits(&v.unit) {
@@ -500,7 +498,7 @@ impl<'t> Checker<'t> {
     }
 
     /// `TRF203`: the value against its quantity's plausible range. `Err` when it fired.
-    fn plausible(&mut self, v: &Valued, o: &Outcome) -> Result<(), ()> {
+    fn plausible(&mut self, v: &Valued, o: &OutcomeUnits) -> Result<(), ()> {
         let Some(k) = o.kind else { return Ok(()) };
         let Some((lo, hi)) = k.range else {
             return Ok(());
@@ -577,7 +575,7 @@ impl<'t> Checker<'t> {
 
     /// `TRF202`: each outcome's values in one unit: the outcome's own, else the first
     /// result's.
-    fn mixed_units(&mut self, outcomes: &[Outcome], kept: &[Kept]) {
+    fn mixed_units(&mut self, outcomes: &[OutcomeUnits], kept: &[Kept]) {
         let mut by_outcome: Vec<Vec<&Kept>> = vec![Vec::new(); outcomes.len()];
         for k in kept {
             if let Some(list) = by_outcome.get_mut(k.outcome) {
@@ -641,7 +639,7 @@ impl<'t> Checker<'t> {
     }
 
     /// `TRF207`: FEV1 greater than FVC for the same arm, timepoint and statistic.
-    fn fev1_fvc(&mut self, outcomes: &[Outcome], kept: &[Kept]) {
+    fn fev1_fvc(&mut self, outcomes: &[OutcomeUnits], kept: &[Kept]) {
         let of = |k: &Kept, id: &str| {
             outcomes
                 .get(k.outcome)
