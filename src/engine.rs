@@ -183,11 +183,6 @@ pub fn check_bytes(bytes: &[u8], path: &Path, config: &Config) -> Checked {
     check_one(analyze(bytes, Some(path), config), config)
 }
 
-/// Check one document's text on its own.
-pub fn check_text(text: &str, syntax: Syntax, config: &Config) -> Checked {
-    check_one(analyze_text(text, syntax, None, config), config)
-}
-
 /// Apply every safe fix, re-checking until nothing more applies (fixes of
 /// overlapping ranges wait for the next round). `None` when nothing changed or the
 /// file is not UTF-8. Text outside the edited ranges is kept byte for byte.

@@ -7,12 +7,12 @@
 
 use super::context::{self, Cursor, Seg, Slot};
 use super::doc::Doc;
-use super::nav::{self, Prop};
+use super::schema_walk::{self, Prop};
 use super::tree;
 use super::unit_table;
 use super::{Completion, ItemKind, WorkspaceView};
 use crate::ids;
-use crate::model::Kind;
+use crate::model::LocalKind;
 use crate::schema::{Schema, Term, Vocabulary};
 use crate::syntax::{Node, Span, Syntax};
 
@@ -64,8 +64,8 @@ pub fn completion(
     }
     match cur.slot {
         Slot::Key => {
-            if let Some(prop) = nav::at(schema, &cur.path) {
-                if nav::type_name(&prop) == Some("array") {
+            if let Some(prop) = schema_walk::at(schema, &cur.path) {
+                if schema_walk::type_name(&prop) == Some("array") {
                     new_item(&c, &prop, &mut out);
                 } else {
                     keys(&c, &prop, &mut out);
@@ -82,9 +82,12 @@ pub fn completion(
 
 fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
     let cur = c.cur;
-    let required = nav::required(prop, &cur.siblings);
-    let one_of = nav::one_of_required(prop);
-    for (i, (name, p)) in nav::properties(c.schema, prop).into_iter().enumerate() {
+    let required = schema_walk::required(prop, &cur.siblings);
+    let one_of = schema_walk::one_of_required(prop);
+    for (i, (name, p)) in schema_walk::properties(c.schema, prop)
+        .into_iter()
+        .enumerate()
+    {
         if cur.siblings.iter().any(|(k, _)| k == name) {
             continue;
         }
@@ -112,7 +115,7 @@ fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
                 path.push(Seg::Item);
                 match tree::reference_kind(&path) {
                     Some(kind) => format!("list of {} ids", kind.noun()),
-                    None => nav::short_type(c.schema, &p),
+                    None => schema_walk::short_type(c.schema, &p),
                 }
             }
         };
@@ -135,13 +138,13 @@ fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
 fn values(c: &Ctx, out: &mut Vec<Completion>) {
     let cur = c.cur;
     let path = &cur.path;
-    let Some(prop) = nav::at(c.schema, path) else {
+    let Some(prop) = schema_walk::at(c.schema, path) else {
         return;
     };
     let at_item = path.last() == Some(&Seg::Item);
 
     // A new item of a list of mappings: its keys, and the whole item as a snippet.
-    if at_item && nav::is_object(c.schema, &prop) {
+    if at_item && schema_walk::is_object(c.schema, &prop) {
         if !cur.flow {
             keys(c, &prop, out);
         }
@@ -153,14 +156,14 @@ fn values(c: &Ctx, out: &mut Vec<Completion>) {
     }
 
     // The value of a list key (`arms: |`, `phases: |`).
-    if nav::type_name(&prop) == Some("array") && !at_item {
+    if schema_walk::type_name(&prop) == Some("array") && !at_item {
         if !cur.word.is_empty() {
             return;
         }
-        let Some(item) = nav::child(c.schema, &prop, &Seg::Item) else {
+        let Some(item) = schema_walk::child(c.schema, &prop, &Seg::Item) else {
             return;
         };
-        if nav::is_object(c.schema, &item) {
+        if schema_walk::is_object(c.schema, &item) {
             let layout = if cur.flow {
                 Layout::Flow
             } else {
@@ -177,7 +180,8 @@ fn values(c: &Ctx, out: &mut Vec<Completion>) {
         return;
     }
 
-    if nav::is_quantity(c.schema, &prop) && prop.def != Some("Unit") && cur.number.is_some() {
+    if schema_walk::is_quantity(c.schema, &prop) && prop.def != Some("Unit") && cur.number.is_some()
+    {
         for cand in unit_candidates(c) {
             out.push(place(c, cand, Wrap::Plain, true));
         }
@@ -194,10 +198,10 @@ fn new_item(c: &Ctx, list: &Prop, out: &mut Vec<Completion>) {
     if cur.flow || cur.syntax != Syntax::Yaml || !cur.word.is_empty() {
         return;
     }
-    let Some(item) = nav::child(c.schema, list, &Seg::Item) else {
+    let Some(item) = schema_walk::child(c.schema, list, &Seg::Item) else {
         return;
     };
-    if nav::is_object(c.schema, &item) {
+    if schema_walk::is_object(c.schema, &item) {
         out.extend(item_snippet(c, &item, Layout::NewItem, false));
         return;
     }
@@ -248,7 +252,7 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
     }
     let listed = |id: &str| cur.items.iter().any(|i| i == id);
     let mut out = Vec::new();
-    if let Some(v) = nav::vocabulary(c.schema, prop) {
+    if let Some(v) = schema_walk::vocabulary(c.schema, prop) {
         for (i, t) in v.terms.iter().enumerate() {
             if listed(&t.id) {
                 continue;
@@ -265,7 +269,7 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
         }
         return out;
     }
-    for (i, v) in nav::enum_values(prop).into_iter().enumerate() {
+    for (i, v) in schema_walk::enum_values(prop).into_iter().enumerate() {
         out.push(Candidate {
             label: v.clone(),
             kind: ItemKind::Term,
@@ -277,19 +281,21 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
         });
     }
     let is_const = prop.node.get("const").is_some();
-    for v in nav::constants(prop) {
+    for v in schema_walk::constants(prop) {
         let literal = is_const && prop.node.get("const").is_some_and(|k| !k.is_string());
         out.push(Candidate {
             label: v.clone(),
             kind: ItemKind::Term,
-            detail: prop.description().map(|_| nav::short_type(c.schema, prop)),
+            detail: prop
+                .description()
+                .map(|_| schema_walk::short_type(c.schema, prop)),
             documentation: prop.description().map(String::from),
             value: v,
             sort: "000".into(),
             literal,
         });
     }
-    if nav::type_name(prop) == Some("boolean") {
+    if schema_walk::type_name(prop) == Some("boolean") {
         for (i, v) in ["true", "false"].into_iter().enumerate() {
             out.push(Candidate {
                 label: v.into(),
@@ -345,7 +351,7 @@ pub(super) fn term_documentation(v: &Vocabulary, t: &Term) -> String {
     doc
 }
 
-fn local_ids(c: &Ctx, kind: Kind) -> Vec<Candidate> {
+fn local_ids(c: &Ctx, kind: LocalKind) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     for (i, (id, item)) in c.doc.definitions(kind).into_iter().enumerate() {
         if c.cur.items.contains(&id) || out.iter().any(|o| o.label == id) {
@@ -458,7 +464,7 @@ fn unit_context(c: &Ctx) -> (Option<String>, Option<String>, Option<String>) {
         });
         let outcome = outcome_id.as_deref().and_then(|id| {
             c.doc
-                .definitions(Kind::Outcome)
+                .definitions(LocalKind::Outcome)
                 .into_iter()
                 .find(|(d, _)| d == id)
                 .map(|(_, n)| n)
@@ -655,8 +661,8 @@ fn esc_choice(s: &str) -> String {
 /// The keys a new mapping is written with: the required ones, then the first of an
 /// "at least one of" group.
 fn fields<'s>(prop: &Prop<'s>) -> Vec<&'s str> {
-    let mut keys = nav::required(prop, &[]);
-    let one_of = nav::one_of_required(prop);
+    let mut keys = schema_walk::required(prop, &[]);
+    let one_of = schema_walk::one_of_required(prop);
     if !one_of.iter().any(|k| keys.contains(k)) {
         keys.extend(one_of.first());
     }
@@ -704,11 +710,11 @@ fn field(c: &Ctx, owner: &str, key: &str, prop: &Prop, n: &mut usize, json: bool
             return q(format!("${{{i}:{}-id}}", kind.noun()));
         }
     }
-    if let Some(v) = nav::vocabulary(c.schema, prop) {
+    if let Some(v) = schema_walk::vocabulary(c.schema, prop) {
         let terms: Vec<String> = v.terms.iter().map(|t| esc_choice(&t.id)).collect();
         return q(format!("${{{i}|{}|}}", terms.join(",")));
     }
-    if let Some(first) = nav::constants(prop).first() {
+    if let Some(first) = schema_walk::constants(prop).first() {
         return q(format!("${{{i}:{}}}", esc(first)));
     }
     let placeholder = match prop.def {
@@ -718,7 +724,7 @@ fn field(c: &Ctx, owner: &str, key: &str, prop: &Prop, n: &mut usize, json: bool
         Some("Url") => Some("https://".to_string()),
         _ => None,
     };
-    match (placeholder, nav::type_name(prop)) {
+    match (placeholder, schema_walk::type_name(prop)) {
         (Some(p), _) => q(format!("${{{i}:{}}}", esc(&p))),
         (None, Some("integer" | "number")) => format!("${{{i}:0}}"),
         (None, Some("boolean")) => format!("${{{i}|true,false|}}"),
@@ -734,15 +740,15 @@ fn field(c: &Ctx, owner: &str, key: &str, prop: &Prop, n: &mut usize, json: bool
 }
 
 fn list_of_objects<'s>(c: &Ctx<'s>, prop: &Prop<'s>) -> Option<Prop<'s>> {
-    if nav::type_name(prop) != Some("array") {
+    if schema_walk::type_name(prop) != Some("array") {
         return None;
     }
-    let item = nav::child(c.schema, prop, &Seg::Item)?;
-    nav::is_object(c.schema, &item).then_some(item)
+    let item = schema_walk::child(c.schema, prop, &Seg::Item)?;
+    schema_walk::is_object(c.schema, &item).then_some(item)
 }
 
 fn is_mapping(c: &Ctx, prop: &Prop) -> bool {
-    nav::type_name(prop) == Some("object") && !nav::is_quantity(c.schema, prop)
+    schema_walk::type_name(prop) == Some("object") && !schema_walk::is_quantity(c.schema, prop)
 }
 
 /// A mapping's required fields in YAML block style at `indent`; the first on the
@@ -758,7 +764,7 @@ fn block(c: &Ctx, prop: &Prop, indent: usize, first_inline: bool, n: &mut usize)
         }
         out.push_str(key);
         out.push(':');
-        let Some(p) = nav::child(c.schema, prop, &Seg::Key(key.into())) else {
+        let Some(p) = schema_walk::child(c.schema, prop, &Seg::Key(key.into())) else {
             out.push_str(&format!(" ${{{}}}", {
                 *n += 1;
                 *n
@@ -785,7 +791,7 @@ fn inline(c: &Ctx, prop: &Prop, json: bool, n: &mut usize) -> String {
     let owner = noun(prop);
     let mut parts = Vec::new();
     for key in fields(prop) {
-        let value = match nav::child(c.schema, prop, &Seg::Key(key.into())) {
+        let value = match schema_walk::child(c.schema, prop, &Seg::Key(key.into())) {
             Some(p) => {
                 if let Some(item) = list_of_objects(c, &p) {
                     format!("[{}]", inline(c, &item, json, n))
@@ -871,7 +877,7 @@ fn skeleton(c: &Ctx) -> Completion {
         Syntax::Json => {
             let mut lines = Vec::new();
             for key in fields(&root) {
-                let value = match nav::child(c.schema, &root, &Seg::Key(key.into())) {
+                let value = match schema_walk::child(c.schema, &root, &Seg::Key(key.into())) {
                     Some(p) => {
                         if let Some(item) = list_of_objects(c, &p) {
                             format!("[{}]", inline(c, &item, true, &mut n))

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::context;
-use crate::model::Kind;
+use crate::model::ids::{self, LocalKind, Step};
 use crate::syntax::{self, Entry, Node, NodeKind, ScalarKind, Span, Syntax};
 
 pub struct Doc<'t> {
@@ -82,7 +82,7 @@ impl<'t> Doc<'t> {
     }
 
     /// The entries of `kind` with an id, in order.
-    pub fn definitions(&self, kind: Kind) -> Vec<(String, Node)> {
+    pub fn definitions(&self, kind: LocalKind) -> Vec<(String, Node)> {
         let Some((list, _)) = self.section(kind.list()) else {
             return Vec::new();
         };
@@ -96,7 +96,7 @@ impl<'t> Doc<'t> {
             .collect()
     }
 
-    pub fn definition(&self, kind: Kind, id: &str) -> Option<Node> {
+    pub fn definition(&self, kind: LocalKind, id: &str) -> Option<Node> {
         let (list, _) = self.section(kind.list())?;
         list.as_seq()?
             .iter()
@@ -105,35 +105,19 @@ impl<'t> Doc<'t> {
     }
 
     /// How many references name this local id.
-    pub fn references(&self, kind: Kind, id: &str) -> usize {
-        let names = |n: &Node| n.text() == Some(id);
-        match kind {
-            Kind::Intervention => self.section("arms").map_or(0, |(arms, _)| {
-                arms.as_seq()
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|a| a.get("interventions")?.as_seq())
-                    .flatten()
-                    .filter(|n| names(n))
-                    .count()
-            }),
-            _ => {
-                let key = match kind {
-                    Kind::Outcome => "outcome",
-                    Kind::Arm => "arm",
-                    _ => "source",
-                };
-                self.section("results").map_or(0, |(results, _)| {
-                    results
-                        .as_seq()
-                        .unwrap_or(&[])
-                        .iter()
-                        .filter_map(|r| r.get(key))
-                        .filter(|n| names(n))
-                        .count()
-                })
+    pub fn references(&self, kind: LocalKind, id: &str) -> usize {
+        let mut count = 0;
+        for place in ids::references_of(kind) {
+            let Some((Step::Key(top), below)) = place.path.split_first() else {
+                continue;
+            };
+            if let Some((section, _)) = self.section(top) {
+                ids::each_at(&section, below, &mut |n| {
+                    count += usize::from(n.text() == Some(id));
+                });
             }
         }
+        count
     }
 }
 
@@ -192,6 +176,19 @@ fn json_string_end(b: &[u8], i: usize) -> usize {
         }
     }
     b.len()
+}
+
+/// The text between a JSON string's quotes: from after the quote at `i` to
+/// `end` ([`json_string_end`]), without the closing quote when there is one. An
+/// unclosed string ends at its line's end, which may follow a multi-byte
+/// character: never cut one (issue 8.5, `{"µ` + newline).
+fn string_body(text: &str, i: usize, end: usize) -> &str {
+    let body = text.get(i + 1..end.max(i + 1)).unwrap_or("");
+    if end > i + 1 && text.as_bytes().get(end - 1) == Some(&b'"') {
+        body.strip_suffix('"').unwrap_or(body)
+    } else {
+        body
+    }
 }
 
 /// The end of the JSON value starting at `i`.
@@ -263,7 +260,7 @@ fn json_object_entries(text: &str, span: Span) -> Vec<JsonEntry> {
         }
         let key_end = json_string_end(b, i);
         let key_span = Span::new(i, key_end);
-        let key = text[i + 1..key_end.saturating_sub(1).max(i + 1)].to_string();
+        let key = string_body(text, i, key_end).to_string();
         let mut j = key_end;
         while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
             j += 1;
@@ -565,7 +562,7 @@ mod tests {
         let doc = Doc::new(text, Syntax::Yaml);
         let (id, at) = doc.section("id").unwrap();
         assert_eq!((id.text(), at), (Some("NCT1"), 3));
-        assert_eq!(doc.definitions(Kind::Arm).len(), 1);
+        assert_eq!(doc.definitions(LocalKind::Arm).len(), 1);
         assert!(doc.section("result").is_none());
         assert!(doc.section("results").is_some());
     }

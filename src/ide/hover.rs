@@ -5,12 +5,12 @@
 use super::completion::term_documentation;
 use super::context::{self, split_number, Seg, Slot};
 use super::doc::Doc;
-use super::nav;
+use super::schema_walk;
 use super::tree;
 use super::unit_table;
 use super::{HoverInfo, WorkspaceView};
 use crate::ids;
-use crate::model::Kind;
+use crate::model::LocalKind;
 use crate::schema::Schema;
 use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
 
@@ -103,13 +103,16 @@ fn key(
     let Some(Seg::Key(name)) = path.last() else {
         return None;
     };
-    let parent = nav::at(c.schema, &path[..path.len() - 1])?;
-    let prop = nav::child(c.schema, &parent, path.last()?)?;
-    let mut head = format!("**`{name}`** · {}", nav::short_type(c.schema, &prop));
-    if nav::required(&parent, siblings).contains(&name.as_str()) {
+    let parent = schema_walk::at(c.schema, &path[..path.len() - 1])?;
+    let prop = schema_walk::child(c.schema, &parent, path.last()?)?;
+    let mut head = format!(
+        "**`{name}`** · {}",
+        schema_walk::short_type(c.schema, &prop)
+    );
+    if schema_walk::required(&parent, siblings).contains(&name.as_str()) {
         head.push_str(" · required");
-    } else if nav::one_of_required(&parent).contains(&name.as_str()) {
-        let group: Vec<String> = nav::one_of_required(&parent)
+    } else if schema_walk::one_of_required(&parent).contains(&name.as_str()) {
+        let group: Vec<String> = schema_walk::one_of_required(&parent)
             .iter()
             .map(|k| format!("`{k}`"))
             .collect();
@@ -122,8 +125,9 @@ fn key(
     if let Some(d) = prop.description() {
         md.push(d.to_string());
     }
-    let vocab = nav::vocabulary(c.schema, &prop).or_else(|| {
-        nav::child(c.schema, &prop, &Seg::Item).and_then(|i| nav::vocabulary(c.schema, &i))
+    let vocab = schema_walk::vocabulary(c.schema, &prop).or_else(|| {
+        schema_walk::child(c.schema, &prop, &Seg::Item)
+            .and_then(|i| schema_walk::vocabulary(c.schema, &i))
     });
     if let Some(v) = vocab {
         if v.terms.len() <= 12 {
@@ -173,11 +177,11 @@ fn value_hover(
             return hover(registry(c, value, related));
         }
     }
-    let prop = nav::at(c.schema, path)?;
+    let prop = schema_walk::at(c.schema, path)?;
     if prop.def == Some("Unit") {
         return Some(unit(value, span));
     }
-    if nav::is_quantity(c.schema, &prop) {
+    if schema_walk::is_quantity(c.schema, &prop) {
         // The unit part of `2.59 L`, read from the source.
         let source = c.text.get(span.start..span.end).unwrap_or("");
         if let Some((_, at)) = split_number(source) {
@@ -188,7 +192,7 @@ fn value_hover(
             }
         }
     }
-    let vocab = nav::vocabulary(c.schema, &prop);
+    let vocab = schema_walk::vocabulary(c.schema, &prop);
     if let Some(v) = vocab {
         let t = v.term(value)?;
         let mut md = format!("**{}** (`{}`) · {}", t.label, t.id, v.title);
@@ -224,7 +228,7 @@ fn unit(symbol: &str, span: Span) -> HoverInfo {
     HoverInfo { markdown, span }
 }
 
-fn reference(c: &Ctx, kind: Kind, id: &str) -> String {
+fn reference(c: &Ctx, kind: LocalKind, id: &str) -> String {
     if let Some(item) = c.doc.definition(kind, id) {
         return tree::summary(kind, &item).1;
     }
@@ -245,7 +249,7 @@ fn reference(c: &Ctx, kind: Kind, id: &str) -> String {
     md
 }
 
-fn definition(c: &Ctx, kind: Kind, id: &str) -> Option<String> {
+fn definition(c: &Ctx, kind: LocalKind, id: &str) -> Option<String> {
     let item = c.doc.definition(kind, id)?;
     let mut md = tree::summary(kind, &item).1;
     md.push_str(&match c.doc.references(kind, id) {

@@ -32,9 +32,9 @@ mod completion;
 mod context;
 mod doc;
 mod hover;
-mod nav;
-mod navigate;
+mod occurrences;
 mod outline;
+mod schema_walk;
 mod tree;
 mod unit_table;
 
@@ -42,10 +42,10 @@ use std::path::Path;
 
 pub use completion::completion;
 pub use hover::hover;
-pub use navigate::{occurrences, prepare_rename, symbol_at};
+pub use occurrences::{occurrences, prepare_rename, symbol_at};
 pub use outline::{document_links, document_symbols, folding_ranges};
 
-use crate::model::{Kind, RecordSummary};
+use crate::model::{LocalKind, RecordSummary};
 use crate::syntax::Span;
 
 /// One record of the workspace, as the editor features see it.
@@ -105,7 +105,7 @@ pub struct HoverInfo {
 /// What a name at the cursor refers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Symbol {
-    Local(Kind, String),
+    Local(LocalKind, String),
     /// A registry id, in canonical spelling.
     Registry(String),
 }

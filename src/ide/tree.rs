@@ -1,9 +1,9 @@
 //! The parsed tree as the editor features read it: what is at an offset and along
-//! which path, which paths hold references and registry ids, and one-line summaries
-//! of local entries.
+//! which path, which paths hold references and registry ids (asked of the id table,
+//! `crate::model::ids`), and one-line summaries of local entries.
 
 use super::context::Seg;
-use crate::model::Kind;
+use crate::model::ids::{self, IdRole, LocalKind};
 use crate::syntax::{Node, NodeKind, Span};
 
 /// A key or scalar value at an offset.
@@ -78,44 +78,39 @@ pub fn inner(text: &str, span: Span) -> Span {
     }
 }
 
-fn is(path: &[Seg], pattern: &[&str]) -> bool {
-    path.len() == pattern.len()
-        && path.iter().zip(pattern).all(|(s, p)| match s {
-            Seg::Item => *p == "[]",
-            Seg::Key(k) => k == p,
-        })
+/// A path as the id table reads it.
+fn steps(path: &[Seg]) -> impl Iterator<Item = Option<&str>> + Clone {
+    path.iter().map(|s| match s {
+        Seg::Key(k) => Some(k.as_str()),
+        Seg::Item => None,
+    })
+}
+
+/// What the value at this path is in the id table (`crate::model::ids`).
+pub fn id_role(path: &[Seg]) -> Option<IdRole> {
+    ids::role_at(steps(path))
 }
 
 /// The kind of local id a value at this path names.
-pub fn reference_kind(path: &[Seg]) -> Option<Kind> {
-    if is(path, &["arms", "[]", "interventions", "[]"]) {
-        return Some(Kind::Intervention);
+pub fn reference_kind(path: &[Seg]) -> Option<LocalKind> {
+    match id_role(path)? {
+        IdRole::Names(kind) => Some(kind),
+        _ => None,
     }
-    if path.len() == 3 && is(&path[..2], &["results", "[]"]) {
-        return match &path[2] {
-            Seg::Key(k) if k == "outcome" => Some(Kind::Outcome),
-            Seg::Key(k) if k == "arm" => Some(Kind::Arm),
-            Seg::Key(k) if k == "source" => Some(Kind::Source),
-            _ => None,
-        };
-    }
-    None
 }
 
 /// The kind of local id an entry's `id` at this path defines.
-pub fn definition_kind(path: &[Seg]) -> Option<Kind> {
-    Kind::ALL
-        .into_iter()
-        .find(|k| is(path, &[k.list(), "[]", "id"]))
+pub fn definition_kind(path: &[Seg]) -> Option<LocalKind> {
+    match id_role(path)? {
+        IdRole::Defines(kind) => Some(kind),
+        _ => None,
+    }
 }
 
 /// Paths that hold registry ids: the record's `id`, `related` items,
 /// `secondary_ids[].id` and `sources[].registry_id`.
 pub fn registry_position(path: &[Seg]) -> bool {
-    is(path, &["id"])
-        || is(path, &["related", "[]"])
-        || is(path, &["secondary_ids", "[]", "id"])
-        || is(path, &["sources", "[]", "registry_id"])
+    matches!(id_role(path), Some(IdRole::Registry(_)))
 }
 
 /// A value's scalar text.
@@ -127,7 +122,7 @@ pub fn text_of<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
 }
 
 /// A local entry in one line (for a completion's detail) and in markdown (hover).
-pub fn summary(kind: Kind, item: &Node) -> (Option<String>, String) {
+pub fn summary(kind: LocalKind, item: &Node) -> (Option<String>, String) {
     let id = text_of(item, "id").unwrap_or("?");
     let head = |t: Option<&str>| match t {
         Some(t) => format!("{} `{id}` · {t}", kind.noun()),
@@ -167,12 +162,12 @@ pub fn summary(kind: Kind, item: &Node) -> (Option<String>, String) {
         }
     };
     let (detail, body) = match kind {
-        Kind::Arm => {
+        LocalKind::Arm => {
             fact("size", "size");
             fact("interventions", "interventions");
             (text_of(item, "label"), text_of(item, "description"))
         }
-        Kind::Intervention => {
+        LocalKind::Intervention => {
             fact("route", "route");
             fact("dose", "dose");
             if let Some(s) = item.get("schedule") {
@@ -188,20 +183,24 @@ pub fn summary(kind: Kind, item: &Node) -> (Option<String>, String) {
             }
             (text_of(item, "name"), None)
         }
-        Kind::Outcome => {
+        LocalKind::Outcome => {
             fact("quantity", "quantity");
             fact("unit", "unit");
             fact("time frame", "time_frame");
             (text_of(item, "title"), None)
         }
-        Kind::Source => {
+        LocalKind::Source => {
             for key in ["url", "doi", "pmid", "pmcid", "registry_id", "published"] {
                 fact(key, key);
             }
             (text_of(item, "title").or(text_of(item, "publisher")), None)
         }
     };
-    let type_key = if kind == Kind::Source { "kind" } else { "type" };
+    let type_key = if kind == LocalKind::Source {
+        "kind"
+    } else {
+        "type"
+    };
     md.push(head(text_of(item, type_key)));
     if let Some(d) = detail {
         md.push(d.to_string());

@@ -7,11 +7,13 @@
 
 use std::cmp::Ordering;
 
-use super::dates::{format_number, Date, TimeQuantity};
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::Date;
 use crate::syntax::{Entry, Node, ScalarKind, Span};
+use crate::units::format_decimals;
+use crate::units::time::TimeQuantity;
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -622,7 +624,7 @@ fn age_range(cx: &Context, out: &mut Vec<Diagnostic>) {
         format!("{min}")
     } else {
         match min.in_unit(&max.unit) {
-            Some(v) => format!("{min} ({} {})", format_number(v), max.unit),
+            Some(v) => format!("{min} ({} {})", format_decimals(v, 2), max.unit),
             None => format!("{min}"),
         }
     };

@@ -14,6 +14,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::ids::formats::{orcid_check, orcid_check_digit, IdKind};
 use crate::ids::{self, Canonical, Likeness};
+use crate::model::{Record, SecondaryId};
 use crate::syntax::{Node, ScalarKind, Span};
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
@@ -30,14 +31,15 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         registry_id(cx, node, text, judged, named, &mut out);
     }
     // Secondary ids.
-    let secondary: Vec<&Node> = list(root, "secondary_ids");
+    let record = Record::new(root);
+    let secondary: Vec<&Node> = record.secondary_ids().map(|s| s.node).collect();
     for item in &secondary {
         let Some((node, text)) = item.get("id").and_then(scalar_text) else {
             continue;
         };
         let judged = judge(text);
         let named = item.get("registry");
-        if item.get("type").and_then(Node::text) == Some("REGISTRY") {
+        if SecondaryId::new(item).is_registry() {
             registry_id(cx, node, text, &judged, named, &mut out);
         } else if let Judged::Valid(c) = &judged {
             mismatch(cx, node, c, named, &mut out);
@@ -45,14 +47,14 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     }
     repeated_primary(cx, primary.as_ref(), &mut out);
     // Related trials.
-    for item in list(root, "related") {
+    for item in record.related() {
         if let Some((node, text)) = scalar_text(item) {
             registry_id(cx, node, text, &judge(text), None, &mut out);
         }
     }
     // Sources.
-    for source in list(root, "sources") {
-        if let Some((node, text)) = source.get("registry_id").and_then(scalar_text) {
+    for source in record.sources() {
+        if let Some((node, text)) = source.registry_id().and_then(scalar_text) {
             registry_id(cx, node, text, &judge(text), None, &mut out);
         }
         for (key, kind) in [

@@ -2,7 +2,6 @@
 //! fix, precedence) is declared in `crate::codes`; each rule's fixtures live in
 //! `tests/fixtures/<CODE>/`.
 
-mod dates;
 pub mod design;
 pub mod ids;
 pub mod refs;

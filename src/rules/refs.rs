@@ -1,21 +1,23 @@
 //! References between a record's own entries (TRF106, TRF107, TRF109), judged on the
-//! shared local-id index (`crate::model::LocalIndex`) that also serves navigation.
+//! shared local-id index (`crate::model::LocalIndex`, built from the id table) that
+//! also serves navigation. Linear in the record: every lookup is by id.
+
+use std::collections::{HashMap, HashSet};
 
 use super::schema::{nearest, replace_keeping_quotes};
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::model::Kind;
+use crate::model::{self, IdRole, LocalKind, Record};
+use crate::schema::normalize;
+use crate::syntax::{Node, Span};
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = cx.index;
     // TRF106: every occurrence after the first, the first as related information.
-    for (i, d) in index.definitions.iter().enumerate() {
-        if let Some(first) = index.definitions[..i]
-            .iter()
-            .find(|f| f.kind == d.kind && f.id == d.id)
-        {
+    for d in &index.definitions {
+        if let Some(first) = index.definition(d.kind, &d.id).filter(|f| f.span != d.span) {
             out.push(
                 Diagnostic::new(
                     Code::DuplicateLocalId,
@@ -23,7 +25,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                     format!(
                         "`{}` is already the id of {} {} in `{}`; ids in a list must be unique",
                         d.id,
-                        article(d.kind),
+                        d.kind.article(),
                         d.kind.noun(),
                         d.kind.list()
                     ),
@@ -33,19 +35,34 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         }
     }
     // TRF107: the nearest id of the right kind, if any, as the fix.
-    let mut meant: Vec<(Kind, String)> = Vec::new();
+    // Each kind's ids and each misspelling's suggestion are worked out once, so a
+    // long list costs its length, not its length squared (issue 8.7).
+    let mut meant: HashSet<(LocalKind, String)> = HashSet::new();
+    let mut ids_of: HashMap<LocalKind, Suggester> = HashMap::new();
+    let mut suggested: HashMap<(LocalKind, &str), Option<&str>> = HashMap::new();
+    let mut budget = SUGGESTION_BUDGET;
+    // The reference values by span (not `pointer_at`, a walk per reference).
+    let mut nodes: HashMap<Span, &Node> = HashMap::new();
+    model::ids::find_all(cx.root, |found| {
+        if matches!(found.place.role, IdRole::Names(_)) {
+            nodes.insert(found.node.span, found.node);
+        }
+    });
     for r in &index.references {
         if index.definition(r.kind, &r.id).is_some() {
             continue;
         }
-        let ids: Vec<&str> = index
-            .definitions_of(r.kind)
-            .map(|d| d.id.as_str())
-            .collect();
-        let node = cx.root.pointer_at(r.span);
-        let d = match nearest(&r.id, ids.iter().copied()) {
+        let suggester = ids_of
+            .entry(r.kind)
+            .or_insert_with(|| Suggester::new(index.definitions_of(r.kind).map(|d| d.id.as_str())));
+        let suggestion = *suggested
+            .entry((r.kind, r.id.as_str()))
+            .or_insert_with(|| suggester.nearest(&r.id, &mut budget));
+        let ids = &suggester.ids;
+        let node = nodes.get(&r.span).copied();
+        let d = match suggestion {
             Some(s) => {
-                meant.push((r.kind, s.to_string()));
+                meant.insert((r.kind, s.to_string()));
                 Diagnostic::new(
                     Code::UnknownReference,
                     r.span,
@@ -75,27 +92,25 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                     r.kind.noun(),
                     r.id,
                     r.kind.noun(),
-                    ids.iter()
-                        .map(|i| format!("`{i}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    listed(ids)
                 ),
             ),
         };
         out.push(d);
     }
     // TRF109: an intervention no arm lists. Only when the record has arms at all.
-    if cx.root.get("arms").and_then(|a| a.as_seq()).is_some() {
-        for d in index.definitions_of(Kind::Intervention) {
-            let first = index.definition(Kind::Intervention, &d.id).map(|f| f.span) == Some(d.span);
+    if Record::new(cx.root).has_list(LocalKind::Arm.list()) {
+        for d in index.definitions_of(LocalKind::Intervention) {
+            let first = index
+                .definition(LocalKind::Intervention, &d.id)
+                .map(|f| f.span)
+                == Some(d.span);
             // Unused only because a reference to it is misspelt: that is TRF107's finding.
-            let misspelt = meant
-                .iter()
-                .any(|(k, id)| *k == Kind::Intervention && *id == d.id);
+            let misspelt = meant.contains(&(LocalKind::Intervention, d.id.clone()));
             if first
                 && !misspelt
                 && index
-                    .references_to(Kind::Intervention, &d.id)
+                    .references_to(LocalKind::Intervention, &d.id)
                     .next()
                     .is_none()
             {
@@ -110,9 +125,73 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     out
 }
 
-fn article(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Arm | Kind::Intervention | Kind::Outcome => "an",
-        Kind::Source => "a",
+/// How many ids a message lists before "and N more".
+const LISTED: usize = 20;
+
+fn listed(ids: &[&str]) -> String {
+    let mut out = ids
+        .iter()
+        .take(LISTED)
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > LISTED {
+        out.push_str(&format!(" and {} more", ids.len() - LISTED));
+    }
+    out
+}
+
+/// Edit-distance comparisons a record's misspelt references may cost in all. Past
+/// it, only ids equal up to case and separators are suggested: a hostile record of
+/// many misspelt references to many ids stays linear (see docs/decisions.md).
+const SUGGESTION_BUDGET: usize = 100_000;
+
+/// The ids of one kind, ready for [`nearest`]'s question without comparing every
+/// reference with every id: ids by normalised form (distance 0) and by length (an
+/// edit distance of at most 2 needs a length within 2).
+struct Suggester<'i> {
+    ids: Vec<&'i str>,
+    normalized: HashMap<String, usize>,
+    by_len: HashMap<usize, Vec<usize>>,
+}
+
+impl<'i> Suggester<'i> {
+    fn new(ids: impl Iterator<Item = &'i str>) -> Self {
+        let ids: Vec<&str> = ids.collect();
+        let mut normalized = HashMap::new();
+        let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            normalized.entry(normalize(id)).or_insert(i);
+            by_len.entry(id.chars().count()).or_default().push(i);
+        }
+        Suggester {
+            ids,
+            normalized,
+            by_len,
+        }
+    }
+
+    /// What `nearest(value, ids)` answers: the first id at the least distance.
+    fn nearest(&self, value: &str, budget: &mut usize) -> Option<&'i str> {
+        if value.len() <= 2 {
+            return None;
+        }
+        // Distance 0, the least there is: the first id equal up to case and
+        // separators.
+        if let Some(&i) = self.normalized.get(&normalize(value)) {
+            return Some(self.ids[i]);
+        }
+        let len = value.chars().count();
+        let mut near: Vec<usize> = (len.saturating_sub(2)..=len + 2)
+            .filter_map(|l| self.by_len.get(&l))
+            .flatten()
+            .copied()
+            .collect();
+        if near.len() > *budget {
+            return None;
+        }
+        *budget -= near.len();
+        near.sort_unstable();
+        nearest(value, near.iter().map(|&i| self.ids[i]))
     }
 }

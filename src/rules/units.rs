@@ -9,11 +9,14 @@
 //! it almost certainly means; a value out of its plausible range (`TRF203`) is not also
 //! asked to be converted (`TRF202`) or compared (`TRF207`).
 
+use std::collections::HashMap;
+
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::syntax::{Node, ScalarKind, Span, Syntax as FileSyntax};
-use crate::units::quantity::{self, Quantity, Read, Syntax};
+use crate::model::Record;
+use crate::syntax::{Node, ScalarKind, Span, Syntax};
+use crate::units::quantity::{self, Quantity, Read};
 use crate::units::{self, describe_unit, format_number, spelling, ucum, QuantityKind};
 
 /// The statistics of a result that are quantities; the first three are values of the
@@ -34,10 +37,7 @@ const CHANGE_WORDS: [&str; 7] = [
 ];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
-    let syntax = match cx.path.map(FileSyntax::from_path) {
-        Some(FileSyntax::Json) => Syntax::Json,
-        _ => Syntax::Yaml,
-    };
+    let syntax = cx.path.map_or(Syntax::Yaml, Syntax::from_path);
     let mut c = Checker {
         text: cx.text,
         syntax,
@@ -50,8 +50,9 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     c.out
 }
 
-/// What the checks need to know about an outcome.
-struct Outcome<'a> {
+/// What the unit checks need to know about an outcome (the record's entry is a
+/// `crate::model::Outcome`).
+struct OutcomeUnits<'a> {
     id: String,
     kind: Option<&'static QuantityKind>,
     /// The outcome's `unit` as meant (after `TRF206`), when it is valid UCUM and fits
@@ -298,7 +299,7 @@ impl<'t> Checker<'t> {
     }
 
     /// Read the outcomes and check their own `unit`s.
-    fn outcomes<'a>(&mut self, root: &'a Node) -> Vec<Outcome<'a>> {
+    fn outcomes<'a>(&mut self, root: &'a Node) -> Vec<OutcomeUnits<'a>> {
         let mut out = Vec::new();
         for item in root.get("outcomes").and_then(Node::as_seq).unwrap_or(&[]) {
             let Some(id) = item.get("id").and_then(Node::text) else {
@@ -311,7 +312,7 @@ impl<'t> Checker<'t> {
             let title = item.get("title").and_then(Node::text).unwrap_or("");
             let lower = title.to_lowercase();
             let change = CHANGE_WORDS.iter().any(|w| lower.contains(w)) || title.contains('Δ');
-            let mut outcome = Outcome {
+            let mut outcome = OutcomeUnits {
                 id: id.to_string(),
                 kind,
                 unit: None,
@@ -357,14 +358,20 @@ impl<'t> Checker<'t> {
         out
     }
 
-    fn results(&mut self, root: &Node, outcomes: &[Outcome]) {
+    fn results(&mut self, root: &Node, outcomes: &[OutcomeUnits]) {
         let mut kept: Vec<Kept> = Vec::new();
-        for r in root.get("results").and_then(Node::as_seq).unwrap_or(&[]) {
+        // Outcome id → its first position, so a result finds its outcome at once.
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for (i, o) in outcomes.iter().enumerate() {
+            position.entry(o.id.as_str()).or_insert(i);
+        }
+        for r in Record::new(root).results() {
+            let r = r.node;
             let flow = quantity::is_flow(self.text, r);
             let outcome_index = r
                 .get("outcome")
                 .and_then(Node::text)
-                .and_then(|id| outcomes.iter().position(|o| o.id == id));
+                .and_then(|id| position.get(id).copied());
             let outcome = outcome_index.map(|i| &outcomes[i]);
             let arm = r.get("arm").and_then(Node::text).map(String::from);
             let timepoint_text = r
@@ -446,7 +453,7 @@ impl<'t> Checker<'t> {
 
     /// `TRF201`: a result's unit against its outcome's `quantity`, or against its
     /// outcome's `unit` when there is no quantity.
-    fn fits_outcome(&mut self, v: &Valued, o: &Outcome, statistic: &str) -> bool {
+    fn fits_outcome(&mut self, v: &Valued, o: &OutcomeUnits, statistic: &str) -> bool {
         let shown = format!("`{statistic}: {}`", v.q.display());
         if let Some(k) = o.kind {
             if k.fits(&v.unit) {
@@ -491,7 +498,7 @@ impl<'t> Checker<'t> {
     }
 
     /// `TRF203`: the value against its quantity's plausible range. `Err` when it fired.
-    fn plausible(&mut self, v: &Valued, o: &Outcome) -> Result<(), ()> {
+    fn plausible(&mut self, v: &Valued, o: &OutcomeUnits) -> Result<(), ()> {
         let Some(k) = o.kind else { return Ok(()) };
         let Some((lo, hi)) = k.range else {
             return Ok(());
@@ -568,9 +575,14 @@ impl<'t> Checker<'t> {
 
     /// `TRF202`: each outcome's values in one unit: the outcome's own, else the first
     /// result's.
-    fn mixed_units(&mut self, outcomes: &[Outcome], kept: &[Kept]) {
-        for (i, o) in outcomes.iter().enumerate() {
-            let mine: Vec<&Kept> = kept.iter().filter(|k| k.outcome == i).collect();
+    fn mixed_units(&mut self, outcomes: &[OutcomeUnits], kept: &[Kept]) {
+        let mut by_outcome: Vec<Vec<&Kept>> = vec![Vec::new(); outcomes.len()];
+        for k in kept {
+            if let Some(list) = by_outcome.get_mut(k.outcome) {
+                list.push(k);
+            }
+        }
+        for (o, mine) in outcomes.iter().zip(by_outcome) {
             let Some(first) = mine.first() else { continue };
             if o.unit.is_none() && o.unit_written {
                 // The outcome's unit is wrong (TRF200/TRF201): fix that first.
@@ -627,7 +639,7 @@ impl<'t> Checker<'t> {
     }
 
     /// `TRF207`: FEV1 greater than FVC for the same arm, timepoint and statistic.
-    fn fev1_fvc(&mut self, outcomes: &[Outcome], kept: &[Kept]) {
+    fn fev1_fvc(&mut self, outcomes: &[OutcomeUnits], kept: &[Kept]) {
         let of = |k: &Kept, id: &str| {
             outcomes
                 .get(k.outcome)
@@ -646,15 +658,56 @@ impl<'t> Checker<'t> {
                 && k.arm.is_some()
                 && k.timepoint.is_some()
         };
+        // The FVC values by (arm, statistic): the first at baseline, and the others
+        // sorted by time, so each FEV1 finds its FVC by a binary search (the first
+        // in document order among those at the same time) instead of a scan.
+        #[derive(Default)]
+        struct Fvcs {
+            baseline: Option<usize>,
+            at: Vec<(f64, usize)>,
+        }
+        let mut fvcs: HashMap<(&str, &str), Fvcs> = HashMap::new();
+        for (i, k) in kept.iter().enumerate() {
+            if !(of(k, "FVC") && usable(k)) {
+                continue;
+            }
+            let entry = fvcs
+                .entry((k.arm.as_deref().unwrap_or(""), k.statistic))
+                .or_default();
+            match k.timepoint {
+                Some(Timepoint::Baseline) => {
+                    entry.baseline.get_or_insert(i);
+                }
+                Some(Timepoint::At(t)) if t.is_finite() => entry.at.push((t, i)),
+                _ => {}
+            }
+        }
+        for entry in fvcs.values_mut() {
+            entry
+                .at
+                .sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+        let matching = |fev1: &Kept| -> Option<usize> {
+            let entry = fvcs.get(&(fev1.arm.as_deref()?, fev1.statistic))?;
+            match fev1.timepoint? {
+                Timepoint::Baseline => entry.baseline,
+                Timepoint::At(t) => {
+                    // `same` allows a relative 1e-9; the window is wider, then `same`
+                    // decides.
+                    let slack = 2e-9 * t.abs();
+                    let from = entry.at.partition_point(|(a, _)| *a < t - slack);
+                    entry.at[from..]
+                        .iter()
+                        .take_while(|(a, _)| *a <= t + slack)
+                        .filter(|(a, _)| Timepoint::At(*a).same(Timepoint::At(t)))
+                        .map(|(_, i)| *i)
+                        .min()
+                }
+            }
+        };
         for fev1 in kept.iter().filter(|k| of(k, "FEV1") && usable(k)) {
             let Some(fev1_l) = litres(fev1) else { continue };
-            let Some(fvc) = kept.iter().find(|k| {
-                of(k, "FVC")
-                    && usable(k)
-                    && k.arm == fev1.arm
-                    && k.statistic == fev1.statistic
-                    && matches!((k.timepoint, fev1.timepoint), (Some(a), Some(b)) if a.same(b))
-            }) else {
+            let Some(fvc) = matching(fev1).map(|i| &kept[i]) else {
                 continue;
             };
             let Some(fvc_l) = litres(fvc) else { continue };

@@ -1,16 +1,20 @@
 //! Unit knowledge: UCUM validation and conversion ([`ucum`], through `octofhir-ucum`),
 //! common non-UCUM spellings ([`spelling`]), reading quantities from the tree
 //! ([`quantity`]), and the `QuantityKind` catalogue (dimensions, canonical units,
-//! plausible ranges, molar masses) read from `schema/vocabularies.json`.
-//! The rules that use it are in `rules/units.rs`.
+//! plausible ranges, molar masses) read from `schema/vocabularies.json`; time
+//! quantities ([`time`]) and the one number formatter for messages and fixes
+//! ([`number`]). The rules that use it are in `rules/units.rs` and `rules/design.rs`.
 
+pub mod number;
 pub mod quantity;
 pub mod spelling;
+pub mod time;
 pub mod ucum;
 
 use std::sync::LazyLock;
 
 use crate::schema::Schema;
+pub use number::{format_decimals, format_number};
 pub use ucum::{convert, Dim, UnitInfo};
 
 /// One `QuantityKind` term: what the checker knows about a measure.
@@ -197,43 +201,6 @@ pub fn describe_unit(unit: &str) -> String {
     }
 }
 
-/// A value for a message or a fix: at most 6 significant digits, no float noise, no
-/// trailing zeros (`2.5900000000000003` → `2.59`, `6.6000000001` → `6.6`).
-pub fn format_number(v: f64) -> String {
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    // Round to 6 significant digits first, then write the rounded value out.
-    let sci = format!("{v:.5e}");
-    let rounded: f64 = sci.parse().unwrap_or(v);
-    let mag = rounded.abs().log10().floor() as i32;
-    let s = if !(-6..15).contains(&mag) {
-        match sci.split_once('e') {
-            Some((m, e)) => format!("{}e{e}", trim_zeros(m)),
-            None => sci,
-        }
-    } else {
-        let decimals = (5 - mag).max(0) as usize;
-        trim_zeros(&format!("{rounded:.decimals$}")).to_string()
-    };
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s
-    }
-}
-
-fn trim_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
-}
-
 /// Units one prefix step away from `unit` (`L` → `mL`, `dL`; `g/L` → `g/dL`, `mg/L`;
 /// `10*9/L` → `10*6/L`), with the factor a value changes by when the unit is read as
 /// the other (`2590 mL` is `2.59 L`: from `L` to `mL` the factor is 1e-3). Steps of 10³
@@ -337,23 +304,6 @@ mod tests {
         let creat = canon("CREATININE", 0.93, "mg/dL").unwrap();
         assert!((creat - 82.2136).abs() < 1e-3);
         assert_eq!(canon("CRP", 1.0, "mmol/L"), None);
-    }
-
-    #[test]
-    fn numbers_without_float_noise() {
-        assert_eq!(format_number(2590.0 * 1e-3), "2.59");
-        assert_eq!(format_number(2.5900000000000003), "2.59");
-        assert_eq!(format_number(6.6000000000000005), "6.6");
-        assert_eq!(format_number(82.21357850070721), "82.2136");
-        assert_eq!(format_number(2590000.0), "2590000");
-        assert_eq!(format_number(1234567.0), "1234570");
-        assert_eq!(format_number(0.000123456789), "0.000123457");
-        assert_eq!(format_number(-0.5), "-0.5");
-        assert_eq!(format_number(0.0), "0");
-        assert_eq!(format_number(1e-9), "1e-9");
-        assert_eq!(format_number(6.02214076e23), "6.02214e23");
-        assert_eq!(format_number(999999.7), "1000000");
-        assert_eq!(format_number(f64::NAN), "NaN");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::diagnostic::TextEdit;
-use crate::syntax::{resolve_plain, Node, NodeKind, ScalarKind, Span};
+use crate::syntax::{resolve_plain, Node, NodeKind, ScalarKind, Span, Syntax};
 
 /// The number of a quantity string, as the schema's pattern has it.
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -24,13 +24,6 @@ pub enum Style {
     /// Anything whose source is not simply its text (block scalars, escapes, folded
     /// lines, aliases): only the whole node can be replaced.
     Opaque,
-}
-
-/// Where the document's syntax matters for an edit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Syntax {
-    Yaml,
-    Json,
 }
 
 /// A quantity as written.
@@ -350,10 +343,10 @@ pub fn append_unit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::{parse, Syntax as FileSyntax};
+    use crate::syntax::parse;
 
     fn root(text: &str) -> Node {
-        parse(text, FileSyntax::Yaml).root.unwrap()
+        parse(text, Syntax::Yaml).root.unwrap()
     }
 
     fn apply(text: &str, edits: &[TextEdit]) -> String {

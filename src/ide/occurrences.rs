@@ -1,13 +1,13 @@
 //! Go to definition, find references and rename within one document: local ids
 //! (definitions and references) and registry ids (the record's `id`, `related`,
 //! registry `secondary_ids`, sources' `registry_id`), compared in canonical form.
+//! Which values are which is the id table's (`crate::model::ids`).
 
-use super::context::Seg;
 use super::doc::{self, Doc};
 use super::tree;
 use super::Symbol;
 use crate::ids;
-use crate::model::LocalIndex;
+use crate::model::{self, IdRole, LocalIndex, RegistryPlace};
 use crate::syntax::{clamp_to_char_boundary, Node, Span, Syntax};
 
 /// A registry id in canonical spelling (as written when it is not recognised).
@@ -16,15 +16,14 @@ fn canonical(id: &str) -> String {
     ids::canonical(id).map_or_else(|| id.to_string(), |c| c.id)
 }
 
-/// Whether a `secondary_ids` item holds a registry id.
+/// Whether a `secondary_ids` item holds a registry id: its type says so, or (for
+/// navigation, which is lenient) its id is recognisably one.
 fn registry_secondary(item: &Node) -> bool {
-    match item.get("type").and_then(Node::text) {
-        Some("REGISTRY") => true,
-        _ => item
+    model::ids::secondary_is_registry(item)
+        || item
             .get("id")
             .and_then(Node::text)
-            .is_some_and(|id| ids::canonical(id).is_some()),
-    }
+            .is_some_and(|id| ids::canonical(id).is_some())
 }
 
 /// The symbol under the cursor and its span (without quotes).
@@ -49,9 +48,8 @@ pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, S
     {
         return Some((Symbol::Local(kind, value.to_string()), span));
     }
-    if tree::registry_position(&hit.path) {
-        let secondary = hit.path.first() == Some(&Seg::Key("secondary_ids".into()));
-        if secondary && !hit.map().is_some_and(registry_secondary) {
+    if let Some(IdRole::Registry(place)) = tree::id_role(&hit.path) {
+        if place == RegistryPlace::Secondary && !hit.map().is_some_and(registry_secondary) {
             return None;
         }
         return Some((Symbol::Registry(canonical(value)), span));
@@ -78,31 +76,22 @@ pub fn occurrences(text: &str, syntax: Syntax, symbol: &Symbol) -> Vec<(Span, bo
                 out.push((tree::inner(text, r.span), false));
             }
         }
-        Symbol::Registry(id) => {
-            let mut add = |node: Option<&Node>, definition: bool| {
-                if let Some(n) = node {
-                    if n.text().is_some_and(|t| canonical(t) == *id) {
-                        out.push((tree::inner(text, n.span), definition));
-                    }
-                }
+        Symbol::Registry(id) => model::ids::find_all(root, |found| {
+            let IdRole::Registry(place) = found.place.role else {
+                return;
             };
-            add(root.get("id"), true);
-            for n in root.get("related").and_then(Node::as_seq).unwrap_or(&[]) {
-                add(Some(n), false);
-            }
-            for item in root
-                .get("secondary_ids")
-                .and_then(Node::as_seq)
-                .unwrap_or(&[])
+            if place == RegistryPlace::Secondary
+                && !found.item.is_some_and(|(_, item)| registry_secondary(item))
             {
-                if registry_secondary(item) {
-                    add(item.get("id"), false);
-                }
+                return;
             }
-            for item in root.get("sources").and_then(Node::as_seq).unwrap_or(&[]) {
-                add(item.get("registry_id"), false);
+            if found.node.text().is_some_and(|t| canonical(t) == *id) {
+                out.push((
+                    tree::inner(text, found.node.span),
+                    place == RegistryPlace::Primary,
+                ));
             }
-        }
+        }),
     }
     out.sort_by_key(|(s, _)| *s);
     out.dedup();
