@@ -77,7 +77,8 @@ impl Backend {
 
     pub(super) async fn close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let publish = self.session.publish.lock().await;
+        // Removed before the first await: a `didOpen` right after it must not be
+        // overtaken.
         let (path, pull, known) = {
             let mut st = self.session.lock();
             let Some(open) = st.docs.remove(&uri) else {
@@ -88,11 +89,14 @@ impl Backend {
             (open.doc.path, st.caps.pull_diagnostics, known)
         };
         if !pull {
-            self.client
-                .publish_diagnostics(uri.clone(), Vec::new(), None)
-                .await;
+            // After any publication in progress (the worker publishes nothing now).
+            let _publish = self.session.publish.lock().await;
+            if !self.session.lock().docs.contains_key(&uri) {
+                self.client
+                    .publish_diagnostics(uri.clone(), Vec::new(), None)
+                    .await;
+            }
         }
-        drop(publish);
         let Some(path) = path else { return };
         // Back to what is on disk (read only when indexing has not seen the file).
         let on_disk = if known {
