@@ -86,11 +86,17 @@ where
     let _ = reader.await;
     let _ = forward.await;
     let _ = writer.await;
-    if exited.load(Ordering::SeqCst) && !session.is_shut_down() {
+    let status = if exited.load(Ordering::SeqCst) && !session.is_shut_down() {
         1
     } else {
         0
+    };
+    // End the check workers (they end when woken after shutdown).
+    session.set_shut_down();
+    for open in session.lock().docs.values() {
+        open.wake.notify_one();
     }
+    status
 }
 
 /// Serve LSP on stdin/stdout until the client exits.
