@@ -139,6 +139,33 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
     }
 }
 
+/// One document checked against a workspace index: what an editor shows for it.
+pub struct DocumentCheck {
+    pub checked: Checked,
+    /// What the document contributes to the workspace index.
+    pub summary: RecordSummary,
+}
+
+/// Check one document's text as part of a workspace: the single-record checks, the
+/// cross-record checks against `index` (which may hold this document's previous
+/// summary; the rules judge it against the other records only), then configuration
+/// and suppressions. The language server's one call into the engine for a check.
+pub fn check_document(
+    text: &str,
+    syntax: Syntax,
+    path: &Path,
+    config: &Config,
+    index: &WorkspaceIndex,
+) -> DocumentCheck {
+    let analysis = analyze_text(text, syntax, Some(path), config);
+    let summary = analysis.summary.clone();
+    let workspace = rules::workspace::check(path, &summary, index);
+    DocumentCheck {
+        checked: finish(analysis, workspace, config),
+        summary,
+    }
+}
+
 /// Check a set of records together (cross-record rules see all of them).
 pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
     let paths: Vec<PathBuf> = analyses

@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod ide;
 pub mod ids;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod model;
 pub mod render;

@@ -91,7 +91,12 @@ pub fn main() -> i32 {
         Command::Check(args) => check(args),
         Command::Explain { code } => explain(&code),
         Command::Schema { config } => schema(config),
+        #[cfg(feature = "lsp")]
         Command::Lsp { .. } => Ok(trls::lsp::run()),
+        #[cfg(not(feature = "lsp"))]
+        Command::Lsp { .. } => {
+            Err("this trls was built without the language server (feature `lsp`)".to_string())
+        }
     };
     match result {
         Ok(code) => code,

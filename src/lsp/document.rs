@@ -1,56 +1,60 @@
-//! Open documents: text in a rope, incremental edits applied strictly in version
-//! order, and conversions between LSP positions (UTF-8 or UTF-16) and byte offsets.
+//! Open documents: the text and its line index (LSP's lines: `\n`, `\r\n`, `\r`),
+//! incremental edits applied in arrival order, and cheap snapshots for requests
+//! and checks.
+//!
+//! The text is a `String` behind an `Arc`: a snapshot is a reference count, and an
+//! edit copies the text only while a snapshot of the previous version is still
+//! alive. The line index is updated by the edit, never rebuilt from a rope with
+//! another definition of a line.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use ropey::Rope;
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
-use crate::syntax::{clamp_to_char_boundary, LineIndex, Span, Syntax};
-
-/// The negotiated position encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Encoding {
-    Utf8,
-    Utf16,
-}
+use super::convert::{Encoding, Positions};
+use crate::syntax::{LineIndex, Syntax};
 
 pub struct Document {
     pub uri: Uri,
     pub path: Option<PathBuf>,
     pub syntax: Syntax,
     pub version: i32,
-    rope: Rope,
-    /// Changes that arrived ahead of a missing earlier version.
-    pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
+    text: Arc<String>,
+    lines: Arc<LineIndex>,
 }
 
 impl Document {
-    pub fn new(uri: Uri, version: i32, text: &str) -> Document {
+    pub fn new(uri: Uri, version: i32, text: String) -> Document {
         let path = uri.to_file_path().map(|p| p.into_owned());
         let syntax = match &path {
             Some(p) => Syntax::from_path(p),
             None if uri.as_str().ends_with(".json") => Syntax::Json,
             None => Syntax::Yaml,
         };
+        let lines = Arc::new(LineIndex::new(&text));
         Document {
             uri,
             path,
             syntax,
             version,
-            rope: Rope::from_str(text),
-            pending: BTreeMap::new(),
+            text: Arc::new(text),
+            lines,
         }
     }
 
-    pub fn text(&self) -> String {
-        self.rope.to_string()
+    /// The current text (a snapshot: later edits do not change it).
+    pub fn text(&self) -> Arc<String> {
+        self.text.clone()
     }
 
-    /// Apply a `didChange`. Changes are applied in version order: one that arrives
-    /// early waits for its predecessor; a stale one is ignored. Returns whether the
-    /// text changed.
+    pub fn lines(&self) -> Arc<LineIndex> {
+        self.lines.clone()
+    }
+
+    /// Apply a `didChange`. LSP versions increase but need not be consecutive, so
+    /// changes apply in arrival order; only a version not greater than the current
+    /// one is ignored. Returns whether the change was applied.
     pub fn change(
         &mut self,
         version: i32,
@@ -60,131 +64,33 @@ impl Document {
         if version <= self.version {
             return false;
         }
-        self.pending.insert(version, changes);
-        // Clients number versions consecutively; an edit that skips ahead waits for
-        // its predecessor. If a further edit arrives while the gap is still open, the
-        // client skips numbers, and everything pending is applied in order (waiting
-        // longer would lose edits).
-        let flush = self.pending.len() >= 2;
-        let mut changed = false;
-        while let Some(entry) = self.pending.first_entry() {
-            let v = *entry.key();
-            if v > self.version + 1 && !flush {
-                break;
-            }
-            for c in entry.remove() {
-                self.apply(c, enc);
-            }
-            self.version = v;
-            changed = true;
+        for c in changes {
+            self.apply(c, enc);
         }
-        changed
+        self.version = version;
+        true
     }
 
     fn apply(&mut self, change: TextDocumentContentChangeEvent, enc: Encoding) {
         match change.range {
-            None => self.rope = Rope::from_str(&change.text),
+            None => {
+                self.lines = Arc::new(LineIndex::new(&change.text));
+                self.text = Arc::new(change.text);
+            }
             Some(range) => {
-                let start = self.char_at(range.start, enc);
-                let end = self.char_at(range.end, enc).max(start);
-                self.rope.remove(start..end);
-                self.rope.insert(start, &change.text);
+                let span = Positions::new(&self.text, &self.lines, enc).span(range);
+                let text = Arc::make_mut(&mut self.text);
+                text.replace_range(span.start..span.end, &change.text);
+                Arc::make_mut(&mut self.lines).edit(text, span.start, span.end, change.text.len());
             }
         }
-    }
-
-    /// The char index of a position, clamped into the document.
-    fn char_at(&self, pos: Position, enc: Encoding) -> usize {
-        let line = pos.line as usize;
-        if line >= self.rope.len_lines() {
-            return self.rope.len_chars();
-        }
-        let start = self.rope.line_to_char(line);
-        let slice = self.rope.line(line);
-        let mut len = slice.len_chars();
-        // Positions past the end of a line mean its end (before the break).
-        while len > 0 && matches!(slice.char(len - 1), '\n' | '\r') {
-            len -= 1;
-        }
-        let col = pos.character as usize;
-        match enc {
-            Encoding::Utf16 => {
-                let base = self.rope.char_to_utf16_cu(start);
-                let end = self.rope.char_to_utf16_cu(start + len);
-                self.rope.utf16_cu_to_char((base + col).min(end))
-            }
-            Encoding::Utf8 => {
-                let base = self.rope.char_to_byte(start);
-                let end = self.rope.char_to_byte(start + len);
-                self.rope.byte_to_char((base + col).min(end))
-            }
-        }
-    }
-}
-
-/// Positions of one text snapshot: byte offsets ↔ LSP positions.
-pub struct Positions<'t> {
-    pub text: &'t str,
-    pub lines: LineIndex,
-    pub enc: Encoding,
-}
-
-impl<'t> Positions<'t> {
-    pub fn new(text: &'t str, enc: Encoding) -> Self {
-        Positions {
-            text,
-            lines: LineIndex::new(text),
-            enc,
-        }
-    }
-
-    pub fn position(&self, offset: usize) -> Position {
-        let offset = clamp_to_char_boundary(self.text, offset);
-        let line = self.lines.line_of(offset);
-        let start = self.lines.line_start(line);
-        let col = match self.enc {
-            Encoding::Utf8 => offset - start,
-            Encoding::Utf16 => self.text[start..offset].chars().map(char::len_utf16).sum(),
-        };
-        Position::new(line as u32, col as u32)
-    }
-
-    pub fn range(&self, span: Span) -> Range {
-        Range::new(self.position(span.start), self.position(span.end))
-    }
-
-    /// The byte offset of a position, clamped into the text.
-    pub fn offset(&self, pos: Position) -> usize {
-        let line = pos.line as usize;
-        if line >= self.lines.line_count() {
-            return self.text.len();
-        }
-        let start = self.lines.line_start(line);
-        let content = self.lines.line_text(self.text, line);
-        let col = pos.character as usize;
-        match self.enc {
-            Encoding::Utf8 => clamp_to_char_boundary(self.text, start + col.min(content.len())),
-            Encoding::Utf16 => {
-                let mut units = 0;
-                for (i, c) in content.char_indices() {
-                    if units >= col {
-                        return start + i;
-                    }
-                    units += c.len_utf16();
-                }
-                start + content.len()
-            }
-        }
-    }
-
-    pub fn span(&self, range: Range) -> Span {
-        Span::new(self.offset(range.start), self.offset(range.end))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
 
     fn uri() -> Uri {
         "file:///tmp/x.trial.yaml".parse().unwrap()
@@ -201,42 +107,44 @@ mod tests {
     #[test]
     fn utf16_and_utf8_edits_after_non_ascii() {
         // `µ` is 2 UTF-8 bytes and 1 UTF-16 unit; `😀` is 4 bytes and 2 units.
-        let mut d = Document::new(uri(), 1, "a: µ😀x\n");
+        let mut d = Document::new(uri(), 1, "a: µ😀x\n".into());
         assert!(d.change(2, vec![edit(0, 6, 0, 7, "y")], Encoding::Utf16));
-        assert_eq!(d.text(), "a: µ😀y\n");
+        assert_eq!(*d.text(), "a: µ😀y\n");
         assert!(d.change(3, vec![edit(0, 9, 0, 10, "z")], Encoding::Utf8));
-        assert_eq!(d.text(), "a: µ😀z\n");
+        assert_eq!(*d.text(), "a: µ😀z\n");
     }
 
     #[test]
-    fn changes_apply_in_version_order() {
-        let mut d = Document::new(uri(), 1, "abc");
-        // Version 3 (insert at 1) arrives before 2 (insert at 0): it waits.
-        assert!(!d.change(3, vec![edit(0, 1, 0, 1, "3")], Encoding::Utf16));
-        assert_eq!(d.text(), "abc");
-        assert!(d.change(2, vec![edit(0, 0, 0, 0, "2")], Encoding::Utf16));
-        assert_eq!(d.text(), "23abc");
-        assert_eq!(d.version, 3);
-        // A stale version is ignored.
-        assert!(!d.change(2, vec![edit(0, 0, 0, 0, "X")], Encoding::Utf16));
-        assert_eq!(d.text(), "23abc");
-        // A client that skips numbers: the early edit is applied once another arrives.
-        assert!(!d.change(5, vec![edit(0, 0, 0, 0, "5")], Encoding::Utf16));
-        assert!(d.change(7, vec![edit(0, 0, 0, 0, "7")], Encoding::Utf16));
-        assert_eq!(d.text(), "7523abc");
+    fn changes_apply_in_arrival_order_and_versions_may_skip() {
+        let mut d = Document::new(uri(), 1, "abc".into());
+        assert!(d.change(3, vec![edit(0, 1, 0, 1, "3")], Encoding::Utf16));
+        assert_eq!(*d.text(), "a3bc");
+        // Not newer than the current version: ignored.
+        assert!(!d.change(2, vec![edit(0, 0, 0, 0, "2")], Encoding::Utf16));
+        assert!(!d.change(3, vec![edit(0, 0, 0, 0, "X")], Encoding::Utf16));
+        assert_eq!(*d.text(), "a3bc");
+        assert!(d.change(10, vec![edit(0, 0, 0, 0, "!")], Encoding::Utf16));
+        assert_eq!((d.text().as_str(), d.version), ("!a3bc", 10));
+    }
+
+    #[test]
+    fn unicode_separators_are_not_line_breaks() {
+        for sep in ["\u{2028}", "\u{2029}", "\u{85}", "\u{b}", "\u{c}"] {
+            let mut d = Document::new(uri(), 1, format!("a{sep}b\nc"));
+            // Line 1 is `c`: an edit there must not land inside line 0.
+            assert!(d.change(2, vec![edit(1, 0, 1, 1, "C")], Encoding::Utf16));
+            assert_eq!(*d.text(), format!("a{sep}b\nC"), "{sep:?}");
+        }
+        let mut d = Document::new(uri(), 1, "a\rb\rc".into());
+        assert!(d.change(2, vec![edit(2, 0, 2, 1, "C")], Encoding::Utf16));
+        assert!(d.change(3, vec![edit(0, 1, 1, 0, "\r\n")], Encoding::Utf16));
+        assert_eq!(*d.text(), "a\r\nb\rC");
     }
 
     #[test]
     fn out_of_range_positions_clamp() {
-        let mut d = Document::new(uri(), 1, "ab\ncd");
+        let mut d = Document::new(uri(), 1, "ab\ncd".into());
         d.change(2, vec![edit(9, 9, 12, 0, "!")], Encoding::Utf16);
-        assert_eq!(d.text(), "ab\ncd!");
-        let text = "间充质 x";
-        let p = Positions::new(text, Encoding::Utf16);
-        assert_eq!(p.position(text.find('x').unwrap()), Position::new(0, 4));
-        assert_eq!(p.offset(Position::new(0, 4)), text.find('x').unwrap());
-        assert_eq!(p.offset(Position::new(7, 0)), text.len());
-        let p8 = Positions::new(text, Encoding::Utf8);
-        assert_eq!(p8.position(text.find('x').unwrap()), Position::new(0, 10));
+        assert_eq!(*d.text(), "ab\ncd!");
     }
 }

@@ -2,13 +2,14 @@
 //! JSON-RPC, answering the server's own requests as an editor would.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::io::{
     AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
 };
-use tower_lsp_server::{LspService, Server};
+use tokio::task::JoinHandle;
 
 pub struct Client {
     write: WriteHalf<DuplexStream>,
@@ -18,6 +19,8 @@ pub struct Client {
     pub backlog: Vec<Value>,
     /// Answer to `workspace/configuration`.
     pub settings: Value,
+    /// The server: it ends with the process's exit status.
+    pub server: Option<JoinHandle<i32>>,
 }
 
 pub fn uri(path: &Path) -> String {
@@ -48,22 +51,31 @@ pub fn capabilities(utf8: bool, pull: bool) -> Value {
 
 impl Client {
     pub async fn start(caps: Value, root: Option<&Path>) -> (Client, Value) {
+        Self::start_with(caps, root, Arc::new(trls::lsp::DiskFiles)).await
+    }
+
+    /// The server (framing layer included) over in-memory pipes, without `initialize`.
+    pub fn connect(files: Arc<dyn trls::lsp::Files>) -> Client {
         let (client_io, server_io) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_io);
-        tokio::spawn(async move {
-            let (service, socket) = LspService::new(trls::lsp::Backend::new);
-            Server::new(server_read, server_write, socket)
-                .serve(service)
-                .await;
-        });
+        let server = tokio::spawn(trls::lsp::serve(server_read, server_write, files));
         let (read, write) = tokio::io::split(client_io);
-        let mut client = Client {
+        Client {
             write,
             read: BufReader::new(read),
             next_id: 1,
             backlog: Vec::new(),
             settings: json!({}),
-        };
+            server: Some(server),
+        }
+    }
+
+    pub async fn start_with(
+        caps: Value,
+        root: Option<&Path>,
+        files: Arc<dyn trls::lsp::Files>,
+    ) -> (Client, Value) {
+        let mut client = Self::connect(files);
         let folders = root
             .map(|r| json!([{"uri": uri(r), "name": "records"}]))
             .unwrap_or(Value::Null);
@@ -80,8 +92,55 @@ impl Client {
     async fn send(&mut self, msg: Value) {
         let body = msg.to_string();
         let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.write.write_all(frame.as_bytes()).await.unwrap();
+        self.send_raw(frame.as_bytes()).await;
+    }
+
+    /// Send bytes as they are (malformed frames included).
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.write.write_all(bytes).await.unwrap();
         self.write.flush().await.unwrap();
+    }
+
+    /// The next response with `id: null` (an answer to a malformed message).
+    pub async fn null_id_response(&mut self) -> Value {
+        loop {
+            let msg = self.recv().await;
+            if let Some(resp) = self.handle(msg).await {
+                if resp["id"].is_null() {
+                    return resp;
+                }
+            }
+        }
+    }
+
+    /// The server's copy of a document (`trls/documentText`).
+    pub async fn document_text(&mut self, uri: &str) -> Value {
+        self.request("trls/documentText", json!({"textDocument": {"uri": uri}}))
+            .await
+    }
+
+    /// The response to request `id` (one sent with `send_raw`).
+    pub async fn response(&mut self, id: i64) -> Value {
+        loop {
+            let msg = self.recv().await;
+            if let Some(resp) = self.handle(msg).await {
+                if resp["id"] == json!(id) {
+                    return resp;
+                }
+            }
+        }
+    }
+
+    /// Wait for the server to end by itself (our end stays open) and return the
+    /// exit status it gives the process.
+    pub async fn exit_status(mut self) -> i32 {
+        let server = self.server.take().unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(20), server)
+            .await
+            .expect("the server did not end while its input was still open")
+            .unwrap();
+        drop(self);
+        status
     }
 
     /// The next message from the server (panics after 20 s: a hang is a failure).

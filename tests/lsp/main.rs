@@ -6,6 +6,8 @@
 mod common;
 mod features;
 mod harness;
+mod robust;
+mod storm;
 
 use harness::{capabilities, codes, scratch, uri, Client};
 use serde_json::json;

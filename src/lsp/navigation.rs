@@ -1,19 +1,19 @@
-//! Document features: the `ide` layer's answers converted to LSP. Local ids are
-//! navigated within the document; registry ids across every record of the workspace
-//! (open documents first, then files on disk).
+//! Navigation and reading features: completion, hover, definition, references,
+//! rename, links, outline and folding: the `ide` layer's answers converted to LSP.
+//! Local ids are navigated within the document; registry ids across every record of
+//! the workspace index (open documents first, then files through the session's
+//! `Files`).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::document::{Encoding, Positions};
-use super::server::{guarded, Backend};
-use crate::ide::{self, ItemKind, OutlineItem, OutlineKind, RecordRef, Symbol, WorkspaceView};
-use crate::schema::Schema;
-use crate::syntax::Syntax;
+use super::convert::{item_kind, markdown, symbol_kind, Positions};
+use super::server::Backend;
+use super::session::Snapshot;
+use crate::ide::{self, OutlineItem, RecordRef, Symbol, WorkspaceView};
+use crate::syntax::{LineIndex, Syntax};
 use crate::workspace::index::WorkspaceIndex;
 
 pub(super) fn capabilities() -> ServerCapabilities {
@@ -45,47 +45,6 @@ pub(super) fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// A document snapshot for a request.
-struct Snap {
-    uri: Uri,
-    text: String,
-    syntax: Syntax,
-    enc: Encoding,
-    index: Arc<WorkspaceIndex>,
-    schema: Arc<Schema>,
-    /// Other open documents' texts, by path: only for cross-record navigation
-    /// (copying them for every keystroke's completion would be wasted work).
-    open: HashMap<PathBuf, (Uri, String, Syntax)>,
-}
-
-impl Backend {
-    fn snap(&self, uri: &Uri, open_documents: bool) -> Option<Snap> {
-        let (text, path, syntax, enc) = self.document(uri)?;
-        let mut st = self.lock();
-        let config = st.config_for(path.as_deref());
-        let schema = config.schema_arc();
-        let open = st
-            .docs
-            .values()
-            .filter(|_| open_documents)
-            .filter_map(|d| {
-                d.path
-                    .clone()
-                    .map(|p| (p, (d.uri.clone(), d.text(), d.syntax)))
-            })
-            .collect();
-        Some(Snap {
-            uri: uri.clone(),
-            text,
-            syntax,
-            enc,
-            index: st.index.clone(),
-            schema,
-            open,
-        })
-    }
-}
-
 fn view(index: &WorkspaceIndex) -> WorkspaceView<'_> {
     WorkspaceView {
         records: index
@@ -96,59 +55,44 @@ fn view(index: &WorkspaceIndex) -> WorkspaceView<'_> {
     }
 }
 
-fn item_kind(k: ItemKind) -> CompletionItemKind {
-    match k {
-        ItemKind::Key => CompletionItemKind::PROPERTY,
-        ItemKind::Term => CompletionItemKind::ENUM_MEMBER,
-        ItemKind::Unit => CompletionItemKind::UNIT,
-        ItemKind::LocalId => CompletionItemKind::REFERENCE,
-        ItemKind::RecordId => CompletionItemKind::VALUE,
-        ItemKind::Snippet => CompletionItemKind::SNIPPET,
-    }
-}
-
-fn markdown(value: String) -> MarkupContent {
-    MarkupContent {
-        kind: MarkupKind::Markdown,
-        value,
-    }
-}
-
 pub(super) async fn completion(
     b: &Backend,
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
-    let Some(s) = b.snap(&pos.text_document.uri, false) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&pos.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let offset = p.offset(pos.position);
-        let items = ide::completion(&s.text, s.syntax, offset, &s.schema, &view(&s.index))
-            .into_iter()
-            .map(|c| CompletionItem {
-                label: c.label.clone(),
-                kind: Some(item_kind(c.kind)),
-                detail: c.detail,
-                documentation: c
-                    .documentation
-                    .map(|d| Documentation::MarkupContent(markdown(d))),
-                sort_text: Some(c.sort),
-                filter_text: Some(c.label),
-                text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
-                    p.range(c.replace),
-                    c.insert,
-                ))),
-                insert_text_format: Some(if c.snippet {
-                    InsertTextFormat::SNIPPET
-                } else {
-                    InsertTextFormat::PLAIN_TEXT
-                }),
-                insert_text_mode: Some(InsertTextMode::AS_IS),
-                ..Default::default()
-            })
-            .collect();
+        let items = ide::completion(
+            &s.text,
+            s.syntax,
+            offset,
+            s.config.schema(),
+            &view(&s.index),
+        )
+        .into_iter()
+        .map(|c| CompletionItem {
+            label: c.label.clone(),
+            kind: Some(item_kind(c.kind)),
+            detail: c.detail,
+            documentation: c
+                .documentation
+                .map(|d| Documentation::MarkupContent(markdown(d))),
+            sort_text: Some(c.sort),
+            filter_text: Some(c.label),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                p.range(c.replace),
+                c.insert,
+            ))),
+            insert_text_format: Some(if c.snippet {
+                InsertTextFormat::SNIPPET
+            } else {
+                InsertTextFormat::PLAIN_TEXT
+            }),
+            insert_text_mode: Some(InsertTextMode::AS_IS),
+            ..Default::default()
+        })
+        .collect();
         Some(CompletionResponse::List(CompletionList {
             is_incomplete: false,
             items,
@@ -159,13 +103,17 @@ pub(super) async fn completion(
 
 pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let pos = params.text_document_position_params;
-    let Some(s) = b.snap(&pos.text_document.uri, false) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&pos.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let offset = p.offset(pos.position);
-        ide::hover(&s.text, s.syntax, offset, &s.schema, &view(&s.index)).map(|h| Hover {
+        ide::hover(
+            &s.text,
+            s.syntax,
+            offset,
+            s.config.schema(),
+            &view(&s.index),
+        )
+        .map(|h| Hover {
             contents: HoverContents::Markup(markdown(h.markdown)),
             range: Some(p.range(h.span)),
         })
@@ -175,15 +123,21 @@ pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hov
 
 /// Every occurrence of a symbol: locals in this document; registry ids in every
 /// record whose summary names the id (and this document).
-fn locations(s: &Snap, symbol: &Symbol) -> Vec<(Location, bool)> {
+fn locations(s: &Snapshot, symbol: &Symbol) -> Vec<(Location, bool)> {
     let mut out = Vec::new();
+    {
+        let p = s.positions();
+        for (span, def) in ide::occurrences(&s.text, s.syntax, symbol) {
+            out.push((Location::new(s.uri.clone(), p.range(span)), def));
+        }
+    }
     let mut push = |uri: &Uri, text: &str, syntax: Syntax| {
-        let p = Positions::new(text, s.enc);
+        let lines = LineIndex::new(text);
+        let p = Positions::new(text, &lines, s.enc);
         for (span, def) in ide::occurrences(text, syntax, symbol) {
             out.push((Location::new(uri.clone(), p.range(span)), def));
         }
     };
-    push(&s.uri, &s.text, s.syntax);
     if let Symbol::Registry(id) = symbol {
         let this = s.uri.to_file_path().map(|p| p.into_owned());
         let canon = |t: &str| crate::workspace::index::canonical(t);
@@ -200,16 +154,8 @@ fn locations(s: &Snap, symbol: &Symbol) -> Vec<(Location, bool)> {
             if !mentions {
                 continue;
             }
-            match s.open.get(path) {
-                Some((uri, text, syntax)) => push(uri, text, *syntax),
-                None => {
-                    let (Some(uri), Ok(text)) =
-                        (Uri::from_file_path(path), std::fs::read_to_string(path))
-                    else {
-                        continue;
-                    };
-                    push(&uri, &text, Syntax::from_path(path));
-                }
+            if let Some((uri, text, syntax)) = s.text_of(path) {
+                push(&uri, &text, syntax);
             }
         }
     }
@@ -221,11 +167,8 @@ pub(super) async fn definition(
     params: GotoDefinitionParams,
 ) -> Result<Option<GotoDefinitionResponse>> {
     let pos = params.text_document_position_params;
-    let Some(s) = b.snap(&pos.text_document.uri, true) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&pos.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let (symbol, _) = ide::symbol_at(&s.text, s.syntax, p.offset(pos.position))?;
         let defs: Vec<Location> = locations(&s, &symbol)
             .into_iter()
@@ -243,11 +186,8 @@ pub(super) async fn references(
 ) -> Result<Option<Vec<Location>>> {
     let pos = params.text_document_position;
     let include_declaration = params.context.include_declaration;
-    let Some(s) = b.snap(&pos.text_document.uri, true) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&pos.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let (symbol, _) = ide::symbol_at(&s.text, s.syntax, p.offset(pos.position))?;
         Some(
             locations(&s, &symbol)
@@ -264,11 +204,8 @@ pub(super) async fn prepare_rename(
     b: &Backend,
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>> {
-    let Some(s) = b.snap(&params.text_document.uri, false) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&params.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let (span, text) = ide::prepare_rename(&s.text, s.syntax, p.offset(params.position))?;
         Some(PrepareRenameResponse::RangeWithPlaceholder {
             range: p.range(span),
@@ -281,11 +218,8 @@ pub(super) async fn prepare_rename(
 pub(super) async fn rename(b: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
     let pos = params.text_document_position;
     let new_name = params.new_name;
-    let Some(s) = b.snap(&pos.text_document.uri, true) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&pos.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let offset = p.offset(pos.position);
         ide::prepare_rename(&s.text, s.syntax, offset)?;
         let (symbol, _) = ide::symbol_at(&s.text, s.syntax, offset)?;
@@ -305,11 +239,8 @@ pub(super) async fn document_link(
     b: &Backend,
     params: DocumentLinkParams,
 ) -> Result<Option<Vec<DocumentLink>>> {
-    let Some(s) = b.snap(&params.text_document.uri, false) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&params.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         Some(
             ide::document_links(&s.text, s.syntax)
                 .into_iter()
@@ -323,18 +254,6 @@ pub(super) async fn document_link(
         )
     })
     .await
-}
-
-fn symbol_kind(k: OutlineKind) -> SymbolKind {
-    match k {
-        OutlineKind::Record => SymbolKind::FILE,
-        OutlineKind::Section => SymbolKind::NAMESPACE,
-        OutlineKind::Arm => SymbolKind::CLASS,
-        OutlineKind::Intervention => SymbolKind::FUNCTION,
-        OutlineKind::Outcome => SymbolKind::PROPERTY,
-        OutlineKind::Result => SymbolKind::NUMBER,
-        OutlineKind::Source => SymbolKind::OBJECT,
-    }
 }
 
 fn outline(p: &Positions, item: OutlineItem) -> DocumentSymbol {
@@ -359,11 +278,8 @@ pub(super) async fn document_symbol(
     b: &Backend,
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>> {
-    let Some(s) = b.snap(&params.text_document.uri, false) else {
-        return Ok(None);
-    };
-    guarded(move || {
-        let p = Positions::new(&s.text, s.enc);
+    b.on_document(&params.text_document.uri.clone(), move |s| {
+        let p = s.positions();
         let items = ide::document_symbols(&s.text, s.syntax)
             .into_iter()
             .map(|i| outline(&p, i))
@@ -377,12 +293,9 @@ pub(super) async fn folding_range(
     b: &Backend,
     params: FoldingRangeParams,
 ) -> Result<Option<Vec<FoldingRange>>> {
-    let Some(s) = b.snap(&params.text_document.uri, false) else {
-        return Ok(None);
-    };
-    guarded(move || {
+    b.on_document(&params.text_document.uri.clone(), move |s| {
         // Folding ranges count lines only, so the encoding does not matter.
-        let p = Positions::new(&s.text, s.enc);
+        let p = s.positions();
         Some(
             ide::folding_ranges(&s.text, s.syntax)
                 .into_iter()

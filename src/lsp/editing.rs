@@ -1,0 +1,153 @@
+//! Code actions. A quick fix is read from the diagnostic's `data`, where the check
+//! put the fix in LSP ranges (or from the cached check of the current version when
+//! the client sends no diagnostics), so a code action never re-checks.
+//! `source.fixAll.trls` is offered when the cached check has a safe fix and its edit
+//! is computed on `codeAction/resolve` where the client supports that (eagerly
+//! otherwise).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::convert::DiagnosticData;
+use super::server::Backend;
+use super::session::Snapshot;
+use crate::engine;
+use crate::syntax::Span;
+
+fn fix_all_kind() -> CodeActionKind {
+    CodeActionKind::new("source.fixAll.trls")
+}
+
+pub(super) fn capability() -> CodeActionProviderCapability {
+    CodeActionProviderCapability::Options(CodeActionOptions {
+        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, fix_all_kind()]),
+        resolve_provider: Some(true),
+        ..Default::default()
+    })
+}
+
+/// What a deferred `source.fixAll` needs to be resolved.
+#[derive(Serialize, Deserialize)]
+struct FixAllData {
+    uri: Uri,
+    version: i32,
+}
+
+fn touches(a: Range, b: Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+fn quick_fix(uri: &Uri, d: &Diagnostic) -> Option<CodeActionOrCommand> {
+    let data: DiagnosticData = serde_json::from_value(d.data.clone()?).ok()?;
+    let fix = data.fix?;
+    let mut shown = d.clone();
+    shown.data = None;
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: fix.title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![shown]),
+        edit: Some(WorkspaceEdit::new(HashMap::from([(
+            uri.clone(),
+            fix.edits,
+        )]))),
+        is_preferred: Some(fix.safe),
+        ..Default::default()
+    }))
+}
+
+/// The whole-document edit applying every safe fix, if there is one.
+fn fix_all_edit(s: &Snapshot) -> Option<WorkspaceEdit> {
+    let fixed = engine::fix_all(&s.text, &s.file, &s.config)?;
+    let whole = s.positions().range(Span::new(0, s.text.len()));
+    Some(WorkspaceEdit::new(HashMap::from([(
+        s.uri.clone(),
+        vec![TextEdit::new(whole, fixed)],
+    )])))
+}
+
+impl Backend {
+    pub(super) async fn code_actions(
+        &self,
+        params: CodeActionParams,
+    ) -> Result<Option<CodeActionResponse>> {
+        let resolve = self.session.lock().caps.resolve_edit;
+        let uri = params.text_document.uri.clone();
+        self.on_document(&uri, move |s| {
+            let only = params.context.only.as_ref();
+            let wants = |k: &CodeActionKind| {
+                only.is_none_or(|o| o.iter().any(|w| k.as_str().starts_with(w.as_str())))
+            };
+            let mut actions = Vec::new();
+            // The client's diagnostics, or the current check's where it sent none.
+            let given = &params.context.diagnostics;
+            let cached: Vec<Diagnostic> = match &s.cached {
+                Some(c) if given.is_empty() => c
+                    .lsp
+                    .iter()
+                    .filter(|d| touches(d.range, params.range))
+                    .cloned()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if wants(&CodeActionKind::QUICKFIX) {
+                for d in given.iter().chain(&cached) {
+                    actions.extend(quick_fix(&s.uri, d));
+                }
+            }
+            let all = fix_all_kind();
+            let asked_fix_all = only.is_some_and(|o| {
+                o.iter()
+                    .any(|w| all.as_str().starts_with(w.as_str()) && !w.as_str().is_empty())
+            });
+            if asked_fix_all || only.is_none() {
+                let mut action = CodeAction {
+                    title: "trls: fix all safe problems".into(),
+                    kind: Some(all),
+                    ..Default::default()
+                };
+                let has_safe_fix = s.cached.as_ref().is_none_or(|c| {
+                    c.checked
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.fix.as_ref().is_some_and(|f| f.safe))
+                });
+                if resolve && has_safe_fix {
+                    action.data = serde_json::to_value(FixAllData {
+                        uri: s.uri.clone(),
+                        version: s.version,
+                    })
+                    .ok();
+                    actions.push(CodeActionOrCommand::CodeAction(action));
+                } else if !resolve && has_safe_fix {
+                    if let Some(edit) = fix_all_edit(&s) {
+                        action.edit = Some(edit);
+                        actions.push(CodeActionOrCommand::CodeAction(action));
+                    }
+                }
+            }
+            Some(actions)
+        })
+        .await
+    }
+
+    /// `codeAction/resolve`: fill in a `source.fixAll` edit for the current text.
+    pub(super) async fn resolve_code_action(&self, mut action: CodeAction) -> Result<CodeAction> {
+        let Some(data) = action
+            .data
+            .clone()
+            .and_then(|d| serde_json::from_value::<FixAllData>(d).ok())
+        else {
+            return Ok(action); // nothing to resolve
+        };
+        let edit = self
+            .on_document(&data.uri, |s| Some(fix_all_edit(&s)))
+            .await?
+            .ok_or_else(|| Error::invalid_params("the document is not open"))?;
+        action.edit = Some(edit.unwrap_or_default());
+        action.data = None;
+        Ok(action)
+    }
+}

@@ -1,0 +1,401 @@
+//! The language server's state: open documents (with the cached check of their
+//! current version), the workspace index, configuration, and the one rule that an
+//! open document's summary overrides the file on disk. Handlers read it through
+//! [`Snapshot`]s; files are read only through the [`Files`] the shell provides.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{Notify, Semaphore};
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
+
+use super::convert::{Encoding, Positions};
+use super::document::Document;
+use crate::config::{Config, ConfigError};
+use crate::engine::Checked;
+use crate::model::RecordSummary;
+use crate::severity::Severity;
+use crate::syntax::{LineIndex, Syntax};
+use crate::workspace::index::WorkspaceIndex;
+
+/// File access for the server: reading records and finding them under the
+/// workspace folders. The shell gives the disk; tests may give anything.
+pub trait Files: Send + Sync {
+    fn read(&self, path: &Path) -> Option<Vec<u8>>;
+    /// Every record file under the folders (`.trial.yaml`, `.trial.yml`, `.trial.json`).
+    fn records(&self, roots: &[PathBuf]) -> Vec<PathBuf>;
+}
+
+/// The file system.
+pub struct DiskFiles;
+
+impl Files for DiskFiles {
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        std::fs::read(path).ok()
+    }
+
+    fn records(&self, roots: &[PathBuf]) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        for root in roots {
+            for entry in ignore::WalkBuilder::new(root)
+                .require_git(false)
+                .build()
+                .flatten()
+            {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && crate::workspace::is_record(entry.path())
+                {
+                    files.push(entry.path().to_path_buf());
+                }
+            }
+        }
+        files
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct ClientCaps {
+    pub pull_diagnostics: bool,
+    pub watch_dynamic: bool,
+    pub progress: bool,
+    pub configuration: bool,
+    pub related_information: bool,
+    /// `codeAction/resolve` may fill in a code action's edit.
+    pub resolve_edit: bool,
+}
+
+/// A document's check at one version.
+pub struct Cached {
+    pub version: i32,
+    /// The index and configuration generation it was checked against.
+    pub epoch: u64,
+    pub checked: Checked,
+    pub lsp: Vec<Diagnostic>,
+}
+
+/// An open document and its check worker.
+pub struct Open {
+    pub doc: Document,
+    /// Distinguishes this opening from a later one of the same URI.
+    pub id: u64,
+    /// Wakes the document's check worker.
+    pub wake: Arc<Notify>,
+    pub cache: Option<Arc<Cached>>,
+    /// The last check was slow: wait for a pause in typing before the next.
+    pub slow: bool,
+    /// Configuration errors were published after a check of this document.
+    pub config_reported: bool,
+}
+
+pub struct State {
+    pub enc: Encoding,
+    pub caps: ClientCaps,
+    pub docs: HashMap<Uri, Open>,
+    pub roots: Vec<PathBuf>,
+    /// Every record of the workspace; open documents' latest summaries override disk.
+    index: Arc<WorkspaceIndex>,
+    /// Summaries of files on disk, to restore when a document closes.
+    disk: HashMap<PathBuf, RecordSummary>,
+    /// Severities from the editor's settings (`trls.rules`), over `trls.toml`.
+    overrides: HashMap<String, Option<Severity>>,
+    /// trls.toml path → its configuration (or error).
+    configs: HashMap<PathBuf, Result<Arc<Config>, ConfigError>>,
+    /// Bumped whenever the index or the configuration changes: a cached check of an
+    /// older epoch may be out of date.
+    pub epoch: u64,
+    pub shutting_down: bool,
+    next_id: u64,
+}
+
+impl State {
+    fn new() -> Self {
+        State {
+            enc: Encoding::Utf16,
+            caps: ClientCaps::default(),
+            docs: HashMap::new(),
+            roots: Vec::new(),
+            index: Arc::new(WorkspaceIndex::default()),
+            disk: HashMap::new(),
+            overrides: HashMap::new(),
+            configs: HashMap::new(),
+            epoch: 0,
+            shutting_down: false,
+            next_id: 0,
+        }
+    }
+
+    pub fn index(&self) -> Arc<WorkspaceIndex> {
+        self.index.clone()
+    }
+
+    /// The configuration governing a file (defaults where there is no usable one).
+    pub fn config_for(&mut self, path: Option<&Path>) -> Arc<Config> {
+        let base = path
+            .and_then(Path::parent)
+            .and_then(Config::find)
+            .and_then(|p| {
+                let entry = self
+                    .configs
+                    .entry(p.clone())
+                    .or_insert_with(|| Config::load(&p).map(Arc::new));
+                entry.as_ref().ok().cloned()
+            })
+            .unwrap_or_else(|| Arc::new(Config::default()));
+        if self.overrides.is_empty() {
+            base
+        } else {
+            Arc::new(base.with_severities(&self.overrides))
+        }
+    }
+
+    pub fn set_overrides(&mut self, overrides: HashMap<String, Option<Severity>>) {
+        self.overrides = overrides;
+        self.epoch += 1;
+    }
+
+    /// Forget loaded `trls.toml` files (one changed on disk).
+    pub fn reload_configs(&mut self) {
+        self.configs.clear();
+        self.epoch += 1;
+    }
+
+    /// Every loaded `trls.toml` with its error, if any.
+    pub fn config_errors(&self) -> Vec<(PathBuf, Option<ConfigError>)> {
+        self.configs
+            .iter()
+            .map(|(p, r)| (p.clone(), r.as_ref().err().cloned()))
+            .collect()
+    }
+
+    /// A new opening of a document.
+    pub fn open(&mut self, doc: Document) -> (u64, Arc<Notify>) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let wake = Arc::new(Notify::new());
+        let slow = doc.text().len() > 100_000;
+        self.docs.insert(
+            doc.uri.clone(),
+            Open {
+                doc,
+                id,
+                wake: wake.clone(),
+                cache: None,
+                slow,
+                config_reported: false,
+            },
+        );
+        (id, wake)
+    }
+
+    fn is_open(&self, path: &Path) -> bool {
+        self.docs
+            .values()
+            .any(|o| o.doc.path.as_deref() == Some(path))
+    }
+
+    fn put(&mut self, path: &Path, summary: Option<RecordSummary>) -> bool {
+        if self.index.records.get(path) == summary.as_ref() {
+            return false;
+        }
+        let index = Arc::make_mut(&mut self.index);
+        match summary {
+            Some(s) => index.insert(path, s),
+            None => index.remove(path),
+        }
+        self.epoch += 1;
+        true
+    }
+
+    /// An open document's summary (it overrides the file on disk). Returns whether
+    /// the index changed.
+    pub fn set_open_summary(&mut self, path: &Path, summary: RecordSummary) -> bool {
+        self.put(path, Some(summary))
+    }
+
+    /// A file on disk changed (`None`: it is gone). Returns whether the index changed,
+    /// which it does only where the file is not open.
+    pub fn set_disk_summary(&mut self, path: &Path, summary: Option<RecordSummary>) -> bool {
+        match &summary {
+            Some(s) => self.disk.insert(path.to_path_buf(), s.clone()),
+            None => self.disk.remove(path),
+        };
+        !self.is_open(path) && self.put(path, summary)
+    }
+
+    /// A document closed: back to what is on disk (`on_disk`, read by the caller
+    /// where the index has not seen the file). Returns whether the index changed.
+    pub fn closed(&mut self, path: &Path, on_disk: Option<RecordSummary>) -> bool {
+        if self.is_open(path) {
+            return false;
+        }
+        let summary = self.disk.get(path).cloned().or(on_disk);
+        self.put(path, summary)
+    }
+
+    pub fn knows_disk(&self, path: &Path) -> bool {
+        self.disk.contains_key(path)
+    }
+}
+
+pub struct Session {
+    state: Mutex<State>,
+    pub files: Arc<dyn Files>,
+    /// Checks running at once (requests are not limited by it).
+    pub checks: Semaphore,
+    /// Orders publications against closing, so nothing is published after a close.
+    pub publish: tokio::sync::Mutex<()>,
+    shut_down: AtomicBool,
+}
+
+/// One document at one version, with what a request or a check needs.
+pub struct Snapshot {
+    pub uri: Uri,
+    pub path: Option<PathBuf>,
+    /// The path the engine sees (the URI for documents that are not files).
+    pub file: PathBuf,
+    pub version: i32,
+    pub text: Arc<String>,
+    pub lines: Arc<LineIndex>,
+    pub syntax: Syntax,
+    pub enc: Encoding,
+    pub related: bool,
+    pub config: Arc<Config>,
+    pub index: Arc<WorkspaceIndex>,
+    /// The check of this version, if it is done.
+    pub cached: Option<Arc<Cached>>,
+    pub epoch: u64,
+    /// Other open documents by path (for cross-record navigation).
+    open: HashMap<PathBuf, (Uri, Arc<String>, Syntax)>,
+    files: Arc<dyn Files>,
+}
+
+impl Snapshot {
+    pub fn positions(&self) -> Positions<'_> {
+        Positions::new(&self.text, &self.lines, self.enc)
+    }
+
+    /// A record's text: the open document if there is one, else the file.
+    pub fn text_of(&self, path: &Path) -> Option<(Uri, Arc<String>, Syntax)> {
+        if let Some(open) = self.open.get(path) {
+            return Some(open.clone());
+        }
+        let uri = Uri::from_file_path(path)?;
+        let text = String::from_utf8(self.files.read(path)?).ok()?;
+        Some((uri, Arc::new(text), Syntax::from_path(path)))
+    }
+}
+
+impl Session {
+    pub fn new(files: Arc<dyn Files>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Session {
+            state: Mutex::new(State::new()),
+            files,
+            checks: Semaphore::new(cores.max(2)),
+            publish: tokio::sync::Mutex::new(()),
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    /// The state, recovering from a poisoned lock (a panic elsewhere never stops it).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_shut_down(&self) {
+        self.shut_down.store(true, Ordering::SeqCst);
+        self.lock().shutting_down = true;
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::SeqCst)
+    }
+
+    /// A snapshot of an open document (of one opening, when `id` is given).
+    pub fn snapshot(&self, uri: &Uri, id: Option<u64>) -> Option<Snapshot> {
+        let mut st = self.lock();
+        let open = st
+            .docs
+            .get(uri)
+            .filter(|o| id.is_none_or(|id| o.id == id))?;
+        let doc = &open.doc;
+        let (path, version, text, lines, syntax) = (
+            doc.path.clone(),
+            doc.version,
+            doc.text(),
+            doc.lines(),
+            doc.syntax,
+        );
+        let cached = open.cache.clone().filter(|c| c.version == version);
+        let others = st
+            .docs
+            .values()
+            .filter(|o| &o.doc.uri != uri)
+            .filter_map(|o| {
+                let d = &o.doc;
+                d.path
+                    .clone()
+                    .map(|p| (p, (d.uri.clone(), d.text(), d.syntax)))
+            })
+            .collect();
+        let file = path.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        let config = st.config_for(Some(&file));
+        Some(Snapshot {
+            uri: uri.clone(),
+            path,
+            file,
+            version,
+            text,
+            lines,
+            syntax,
+            enc: st.enc,
+            related: st.caps.related_information,
+            config,
+            index: st.index.clone(),
+            cached,
+            epoch: st.epoch,
+            open: others,
+            files: self.files.clone(),
+        })
+    }
+
+    /// Record a finished check if its document is still at that version (and that
+    /// opening). Returns whether the document's summary changed the index, or `None`
+    /// for a stale check.
+    pub fn store_check(
+        &self,
+        snap: &Snapshot,
+        id: Option<u64>,
+        cached: Cached,
+        summary: RecordSummary,
+        slow: bool,
+    ) -> Option<(bool, Arc<Cached>)> {
+        let mut st = self.lock();
+        let open = st
+            .docs
+            .get_mut(&snap.uri)
+            .filter(|o| id.is_none_or(|id| o.id == id))?;
+        if id.is_some() {
+            open.slow = slow;
+        }
+        if open.doc.version != snap.version {
+            return None;
+        }
+        let current = snap.epoch == st.epoch;
+        let changed = match &snap.path {
+            Some(p) => st.set_open_summary(p, summary),
+            None => false,
+        };
+        let mut cached = cached;
+        // Up to date unless the index or configuration changed during the check
+        // (its own summary does not count).
+        cached.epoch = if current { st.epoch } else { snap.epoch };
+        let cached = Arc::new(cached);
+        if let Some(open) = st.docs.get_mut(&snap.uri) {
+            open.cache = Some(cached.clone());
+        }
+        Some((changed, cached))
+    }
+}

@@ -1,0 +1,316 @@
+//! Document sync and diagnostics: `didOpen`/`didChange`/`didClose` return at once
+//! after updating the document; each open document has its own check worker that
+//! checks its latest version off the request path (a newer version supersedes one
+//! not yet checked, and a stale result is never published), records its summary in
+//! the workspace index, publishes (push clients) and wakes the other documents'
+//! workers when cross-record findings may have changed. Pull diagnostics answer
+//! from the cached check of the current version, checking only when there is none.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::convert::{self, Positions};
+use super::document::Document;
+use super::server::{guarded, Backend};
+use super::session::{Cached, Snapshot};
+use crate::engine;
+use crate::model::RecordSummary;
+
+/// How long typing must pause before a slow document is checked.
+const DEBOUNCE: Duration = Duration::from_millis(120);
+/// A check slower than this makes the document wait for a pause in typing.
+const SLOW: Duration = Duration::from_millis(100);
+
+/// Check a snapshot: the engine's one call, converted to LSP.
+fn check(snap: &Snapshot) -> (Cached, RecordSummary, Duration) {
+    let started = Instant::now();
+    let result = engine::check_document(
+        &snap.text,
+        snap.syntax,
+        &snap.file,
+        &snap.config,
+        &snap.index,
+    );
+    let checked = result.checked;
+    let pos = Positions::new(&checked.text, &checked.lines, snap.enc);
+    let lsp = checked
+        .diagnostics
+        .iter()
+        .map(|d| convert::diagnostic(d, &pos, &snap.uri, snap.related))
+        .collect();
+    let cached = Cached {
+        version: snap.version,
+        epoch: snap.epoch,
+        checked,
+        lsp,
+    };
+    (cached, result.summary, started.elapsed())
+}
+
+impl Backend {
+    pub(super) fn open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let document = Document::new(doc.uri, doc.version, doc.text);
+        let (id, wake) = self.session.lock().open(document);
+        let worker = self.clone();
+        tokio::spawn(async move { worker.check_worker(uri, id, wake).await });
+    }
+
+    pub(super) fn change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let mut st = self.session.lock();
+        let enc = st.enc;
+        if let Some(open) = st.docs.get_mut(&uri) {
+            if open
+                .doc
+                .change(params.text_document.version, params.content_changes, enc)
+            {
+                open.wake.notify_one();
+            }
+        }
+    }
+
+    pub(super) async fn close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        // Removed before the first await: a `didOpen` right after it must not be
+        // overtaken.
+        let (path, pull, known) = {
+            let mut st = self.session.lock();
+            let Some(open) = st.docs.remove(&uri) else {
+                return;
+            };
+            open.wake.notify_one(); // the worker sees it is closed and ends
+            let known = open.doc.path.as_deref().is_some_and(|p| st.knows_disk(p));
+            (open.doc.path, st.caps.pull_diagnostics, known)
+        };
+        if !pull {
+            // After any publication in progress (the worker publishes nothing now).
+            let _publish = self.session.publish.lock().await;
+            if !self.session.lock().docs.contains_key(&uri) {
+                self.client
+                    .publish_diagnostics(uri.clone(), Vec::new(), None)
+                    .await;
+            }
+        }
+        let Some(path) = path else { return };
+        // Back to what is on disk (read only when indexing has not seen the file).
+        let on_disk = if known {
+            None
+        } else {
+            let (files, p) = (self.session.files.clone(), path.clone());
+            guarded(move || files.read(&p).map(|b| engine::summarize(&b, &p)))
+                .await
+                .ok()
+                .flatten()
+        };
+        if self.session.lock().closed(&path, on_disk) {
+            self.rediagnose_others(&uri).await;
+        }
+    }
+
+    /// The check worker of one opening of a document: woken by every change and
+    /// by changes elsewhere; ends when the document closes.
+    async fn check_worker(self, uri: Uri, id: u64, wake: Arc<Notify>) {
+        wake.notify_one(); // the first check
+        loop {
+            wake.notified().await;
+            // On a slow document, wait until typing pauses.
+            loop {
+                let (version, slow) = {
+                    let st = self.session.lock();
+                    match st.docs.get(&uri).filter(|o| o.id == id) {
+                        Some(o) => (o.doc.version, o.slow),
+                        None => return,
+                    }
+                };
+                if !slow {
+                    break;
+                }
+                tokio::time::sleep(DEBOUNCE).await;
+                let now = self.session.lock().docs.get(&uri).map(|o| o.doc.version);
+                if now == Some(version) {
+                    break;
+                }
+            }
+            if self.session.is_shut_down() {
+                return;
+            }
+            let Some(snap) = self.session.snapshot(&uri, Some(id)) else {
+                return;
+            };
+            let Ok(permit) = self.session.checks.acquire().await else {
+                return;
+            };
+            let result = guarded(move || {
+                let r = check(&snap);
+                (snap, r)
+            })
+            .await;
+            drop(permit);
+            let Ok((snap, (cached, summary, took))) = result else {
+                self.client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("trls: checking {} failed", uri.as_str()),
+                    )
+                    .await;
+                continue;
+            };
+            self.finish_check(snap, id, cached, summary, took > SLOW)
+                .await;
+        }
+    }
+
+    /// Record a finished check; publish it if it is still current.
+    async fn finish_check(
+        &self,
+        snap: Snapshot,
+        id: u64,
+        cached: Cached,
+        summary: RecordSummary,
+        slow: bool,
+    ) {
+        let publish = self.session.publish.lock().await;
+        let Some((changed, cached)) =
+            self.session
+                .store_check(&snap, Some(id), cached, summary, slow)
+        else {
+            return; // stale: a newer version is on its way
+        };
+        let (pull, report_config) = {
+            let mut st = self.session.lock();
+            let report = match st.docs.get_mut(&snap.uri) {
+                Some(o) if !o.config_reported => {
+                    o.config_reported = true;
+                    true
+                }
+                _ => false,
+            };
+            (st.caps.pull_diagnostics, report)
+        };
+        if !pull {
+            self.client
+                .publish_diagnostics(snap.uri.clone(), cached.lsp.clone(), Some(snap.version))
+                .await;
+        }
+        drop(publish);
+        if report_config {
+            self.publish_config_errors().await;
+        }
+        if changed {
+            self.rediagnose_others(&snap.uri).await;
+        }
+    }
+
+    /// Cross-record findings may have changed: wake every other open document.
+    pub(super) async fn rediagnose_others(&self, except: &Uri) {
+        let pull = {
+            let st = self.session.lock();
+            if !st.caps.pull_diagnostics {
+                for (uri, open) in &st.docs {
+                    if uri != except {
+                        open.wake.notify_one();
+                    }
+                }
+            }
+            st.caps.pull_diagnostics
+        };
+        if pull {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
+    pub(super) async fn rediagnose_all(&self) {
+        let pull = {
+            let st = self.session.lock();
+            if !st.caps.pull_diagnostics {
+                for open in st.docs.values() {
+                    open.wake.notify_one();
+                }
+            }
+            st.caps.pull_diagnostics
+        };
+        if pull {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+    }
+
+    /// The current version's diagnostics: cached, or checked now.
+    async fn current_diagnostics(&self, uri: &Uri) -> Result<Option<(i32, Vec<Diagnostic>)>> {
+        let session = self.session.clone();
+        let found = self
+            .on_document(uri, move |snap| {
+                if let Some(c) = snap.cached.as_ref().filter(|c| c.epoch == snap.epoch) {
+                    return Some((snap.version, c.lsp.clone(), false));
+                }
+                let (cached, summary, _) = check(&snap);
+                let lsp = cached.lsp.clone();
+                let changed = session
+                    .store_check(&snap, None, cached, summary, false)
+                    .is_some_and(|(changed, _)| changed);
+                Some((snap.version, lsp, changed))
+            })
+            .await?;
+        Ok(found.map(|(version, lsp, changed)| {
+            if changed {
+                let b = self.clone();
+                let uri = uri.clone();
+                tokio::spawn(async move { b.rediagnose_others(&uri).await });
+            }
+            (version, lsp)
+        }))
+    }
+
+    pub(super) async fn pull_diagnostics(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let Some((version, items)) = self.current_diagnostics(&uri).await? else {
+            return Err(Error::invalid_params(format!(
+                "unknown document {}",
+                uri.as_str()
+            )));
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(format!("{version}")),
+                    items,
+                },
+            }),
+        ))
+    }
+
+    pub(super) async fn pull_workspace_diagnostics(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        // Reports for the open documents; files on disk are reported by `trls check`.
+        let uris: Vec<Uri> = self.session.lock().docs.keys().cloned().collect();
+        let mut items = Vec::new();
+        for uri in uris {
+            if let Ok(Some((version, diagnostics))) = self.current_diagnostics(&uri).await {
+                items.push(WorkspaceDocumentDiagnosticReport::Full(
+                    WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version: Some(version as i64),
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: Some(format!("{version}")),
+                            items: diagnostics,
+                        },
+                    },
+                ));
+            }
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
+    }
+}
