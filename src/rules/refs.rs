@@ -1,7 +1,11 @@
 //! References between a record's own entries (TRF106, TRF107, TRF109), judged on the
 //! shared local-id index (`crate::model::LocalIndex`) that also serves navigation.
+//! A reference inside a list shared through a YAML alias has the anchored list's
+//! span: it is reported (and fixed, at the anchor) once.
 
-use super::schema::{nearest, replace_keeping_quotes};
+use std::collections::{HashMap, HashSet};
+
+use super::schema::nearest;
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
@@ -11,11 +15,9 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = cx.index;
     // TRF106: every occurrence after the first, the first as related information.
-    for (i, d) in index.definitions.iter().enumerate() {
-        if let Some(first) = index.definitions[..i]
-            .iter()
-            .find(|f| f.kind == d.kind && f.id == d.id)
-        {
+    let mut firsts: HashMap<(Kind, &str), &crate::model::Definition> = HashMap::new();
+    for d in &index.definitions {
+        if let Some(first) = firsts.get(&(d.kind, d.id.as_str())).copied() {
             out.push(
                 Diagnostic::new(
                     Code::DuplicateLocalId,
@@ -30,12 +32,15 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                 )
                 .with_related(first.span, format!("first `{}` is here", d.id)),
             );
+        } else {
+            firsts.insert((d.kind, d.id.as_str()), d);
         }
     }
     // TRF107: the nearest id of the right kind, if any, as the fix.
     let mut meant: Vec<(Kind, String)> = Vec::new();
+    let mut reported: HashSet<crate::syntax::Span> = HashSet::new();
     for r in &index.references {
-        if index.definition(r.kind, &r.id).is_some() {
+        if index.definition(r.kind, &r.id).is_some() || !reported.insert(r.span) {
             continue;
         }
         let ids: Vec<&str> = index
@@ -51,11 +56,10 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                     r.span,
                     format!("unknown {} `{}`; did you mean `{s}`?", r.kind.noun(), r.id),
                 )
-                .with_fix(node.map(|n| Fix {
-                    title: format!("replace with `{s}`"),
-                    edits: vec![replace_keeping_quotes(cx.text, n, s)],
-                    safe: true,
-                }))
+                .with_fix(
+                    node.and_then(|n| cx.editor().replace_scalar(n, s))
+                        .map(|e| Fix::new(format!("replace with `{s}`"), vec![e], true)),
+                )
             }
             None if ids.is_empty() => Diagnostic::new(
                 Code::UnknownReference,
