@@ -73,6 +73,7 @@ pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
         missing: Vec::new(),
         renamed: Vec::new(),
         maps: HashMap::new(),
+        known: HashMap::new(),
     };
     for e in &errors {
         mapper.map(e);
@@ -116,6 +117,8 @@ struct Mapper<'a> {
     seen: HashSet<(Code, Span, String)>,
     /// Per mapping (by span) its first entry for each key, built on first use.
     maps: HashMap<Span, HashMap<&'a str, usize>>,
+    /// Per mapping and subschema, the schema's keys it lacks.
+    known: HashMap<(Span, String), Known<'a>>,
     /// Missing keys per mapping (instance path), in the schema's order.
     missing: Vec<(String, Vec<String>)>,
     /// Keys a TRF011 fix renames into, per mapping: not reported missing as well.
@@ -347,18 +350,31 @@ impl<'a> Mapper<'a> {
             keys
         });
         let entry = &entries[*keys.get(key)?];
-        let known: Vec<&String> = resolve(self.schema, sub)
-            .and_then(|s| s.get("properties"))
-            .and_then(Value::as_object)
-            .map(|p| p.keys().collect())
-            .unwrap_or_default();
-        let suggestion = nearest(
-            key,
-            known
-                .iter()
-                .map(|k| k.as_str())
-                .filter(|k| !keys.contains_key(k)),
-        );
+        let schema = self.schema;
+        // The keys the schema knows here but the mapping lacks, once per mapping.
+        let known = self
+            .known
+            .entry((map.span, sub.to_string()))
+            .or_insert_with(|| {
+                let all: Vec<&str> = resolve(schema, sub)
+                    .and_then(|s| s.get("properties"))
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let list = all.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+                let hint = if list.len() <= 12 {
+                    format!("; expected one of {}", list.join(", "))
+                } else {
+                    String::new()
+                };
+                let absent = all
+                    .into_iter()
+                    .filter(|k| !keys.contains_key(k))
+                    .map(|k| (k, normalize(k), k.chars().count()))
+                    .collect();
+                Known { absent, hint }
+            });
+        let suggestion = nearest_prepared(key, &known.absent);
         let renamed = suggestion.map(String::from);
         let d = match suggestion {
             Some(s) => Diagnostic::new(
@@ -371,19 +387,11 @@ impl<'a> Mapper<'a> {
                     .rename_key(entry, s)
                     .map(|e| Fix::new(format!("rename to `{s}`"), vec![e], true)),
             ),
-            None => {
-                let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
-                let hint = if list.len() <= 12 {
-                    format!("; expected one of {}", list.join(", "))
-                } else {
-                    String::new()
-                };
-                Diagnostic::new(
-                    Code::UnknownKey,
-                    entry.key.span,
-                    format!("unknown key `{key}`{hint}"),
-                )
-            }
+            None => Diagnostic::new(
+                Code::UnknownKey,
+                entry.key.span,
+                format!("unknown key `{key}`{}", known.hint),
+            ),
         };
         self.push(d);
         renamed
@@ -582,20 +590,70 @@ fn parent_pointer(p: &str) -> &str {
     p.rfind('/').map_or("", |i| &p[..i])
 }
 
+/// A lower bound of the edit distance of two ASCII strings (the larger count of
+/// characters one has and the other lacks); 0 when either is not ASCII.
+fn bag_distance(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[c as usize] += 1;
+    }
+    for c in b.bytes() {
+        counts[c as usize] -= 1;
+    }
+    // Visit only the characters the strings hold (each once, then zeroed).
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for c in a.bytes().chain(b.bytes()) {
+        let n = std::mem::take(&mut counts[c as usize]);
+        if n > 0 {
+            more += n as usize;
+        } else {
+            fewer += n.unsigned_abs() as usize;
+        }
+    }
+    more.max(fewer)
+}
+
+/// The schema's keys a mapping lacks (each with its normalized form and length in
+/// chars), and the hint listing every key the schema knows there.
+struct Known<'s> {
+    absent: Vec<(&'s str, String, usize)>,
+    hint: String,
+}
+
 /// The nearest candidate within edit distance 2, or equal but for case and separators.
 pub fn nearest<'c>(value: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let prepared: Vec<(&str, String, usize)> = candidates
+        .map(|c| (c, normalize(c), c.chars().count()))
+        .collect();
+    nearest_prepared(value, &prepared)
+}
+
+/// [`nearest`] over candidates normalized in advance. The first of equally near
+/// candidates wins; the edit distance is at least the difference in length, so
+/// only candidates within 2 of the value's length are measured.
+fn nearest_prepared<'c>(value: &str, candidates: &[(&'c str, String, usize)]) -> Option<&'c str> {
+    if value.len() <= 2 {
+        return None;
+    }
     let norm = normalize(value);
-    candidates
-        .filter_map(|c| {
-            let d = if normalize(c) == norm {
-                0
-            } else {
-                strsim::levenshtein(value, c)
-            };
-            (d <= 2 && value.len() > 2).then_some((d, c))
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let len = value.chars().count();
+    let mut best: Option<(usize, &'c str)> = None;
+    for (c, c_norm, c_len) in candidates {
+        let d = if *c_norm == norm {
+            0
+        } else if c_len.abs_diff(len) > 2 || bag_distance(value, c) > 2 {
+            continue;
+        } else {
+            strsim::levenshtein(value, c)
+        };
+        if d <= 2 && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// "an overall status", "a route".
