@@ -1,17 +1,12 @@
 //! What every check produces: a diagnostic with a code, a severity, a byte range,
 //! a message, optional related locations and an optional fix made of text edits.
-//! The shells translate these; they never create their own.
+//! The shells translate these; they never create their own. Edits come from
+//! [`crate::syntax::edit`].
 
 pub use crate::codes::Code;
 pub use crate::severity::Severity;
+pub use crate::syntax::edit::TextEdit;
 use crate::syntax::Span;
-
-/// One replacement of a byte range of the document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub span: Span,
-    pub new_text: String,
-}
 
 /// A fix is data: a title and the edits that carry it out. `safe` fixes are the
 /// ones `check --fix` and `source.fixAll` apply without asking.
@@ -23,14 +18,12 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn replace(title: impl Into<String>, span: Span, new_text: impl Into<String>) -> Fix {
+    /// A fix of edits built by [`crate::syntax::edit`], the only code writing text.
+    pub fn new(title: impl Into<String>, edits: Vec<TextEdit>, safe: bool) -> Fix {
         Fix {
             title: title.into(),
-            edits: vec![TextEdit {
-                span,
-                new_text: new_text.into(),
-            }],
-            safe: true,
+            edits,
+            safe,
         }
     }
 }

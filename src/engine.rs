@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{LocalIndex, RecordSummary};
 use crate::rules::{self, Context};
-use crate::syntax::{self, LineIndex, Node, NodeKind, Parsed, Span, Syntax};
+use crate::syntax::{self, LineIndex, Node, Parsed, Span, Syntax, SyntaxError, SyntaxErrorKind};
 use crate::workspace::index::WorkspaceIndex;
 
 /// A checked document: its text (lossily decoded if it was not UTF-8), the line
@@ -63,19 +63,17 @@ pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
 
 pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Config) -> Analysis {
     let parsed = syntax::parse(text, syntax);
-    let empty = Node {
-        kind: NodeKind::Map(Vec::new()),
-        span: Span::empty(0),
-    };
+    let empty = Node::map(Vec::new(), Span::empty(0));
     let root = parsed.root.as_ref().unwrap_or(&empty);
     let index = LocalIndex::build(root);
     let summary = RecordSummary::build(root);
-    let mut diagnostics = parsed.diagnostics.clone();
+    let mut diagnostics: Vec<Diagnostic> = parsed.errors.iter().map(syntax_diagnostic).collect();
     diagnostics.extend(rules::schema::check(&parsed, text, config.schema()));
     let unsupported = diagnostics.iter().any(|d| d.code == Code::FormatVersion);
     if !unsupported {
         let cx = Context {
             text,
+            syntax: parsed.syntax,
             root,
             path,
             config,
@@ -91,6 +89,19 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
         index,
         summary,
         parsed,
+    }
+}
+
+/// A syntax error as its finding: `TRF001` (invalid), `TRF002` (a duplicate key,
+/// with its first occurrence as related information), `TRF003` (unsupported YAML).
+pub fn syntax_diagnostic(e: &SyntaxError) -> Diagnostic {
+    match &e.kind {
+        SyntaxErrorKind::Invalid => Diagnostic::new(Code::InvalidSyntax, e.span, &e.message),
+        SyntaxErrorKind::DuplicateKey { key, first } => {
+            Diagnostic::new(Code::DuplicateKey, e.span, &e.message)
+                .with_related(*first, format!("first `{key}` is here"))
+        }
+        SyntaxErrorKind::Unsupported => Diagnostic::new(Code::UnsupportedYaml, e.span, &e.message),
     }
 }
 

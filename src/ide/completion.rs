@@ -550,16 +550,9 @@ fn unit_candidates(c: &Ctx) -> Vec<Candidate> {
     out
 }
 
-/// Whether a YAML plain scalar cannot hold this text.
+/// Whether a YAML plain scalar cannot hold this text (the edit layer's rule).
 fn yaml_needs_quotes(v: &str, flow: bool) -> bool {
-    let Some(first) = v.chars().next() else {
-        return true;
-    };
-    "-?:,[]{}#&*!|>'\"%@`".contains(first)
-        || v.contains(": ")
-        || v.contains(" #")
-        || v.ends_with(':')
-        || (flow && v.contains([',', '[', ']', '{', '}']))
+    !crate::syntax::edit::plain_ok(v, flow)
 }
 
 /// A quoted scalar's span from just after its opening quote (through the closing

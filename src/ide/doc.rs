@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::context;
 use crate::model::ids::{self, LocalKind, Step};
-use crate::syntax::{self, Entry, Node, NodeKind, ScalarKind, Span, Syntax};
+use crate::syntax::{self, Entry, Node, NodeKind, ScalarKind, ScalarStyle, Span, Syntax};
 
 pub struct Doc<'t> {
     text: &'t str,
@@ -71,13 +71,15 @@ impl<'t> Doc<'t> {
         root.as_seq()?;
         let entry = Entry {
             // Never at the cursor: the item is.
-            key: Node::scalar(key, ScalarKind::Str, false, Span::empty(usize::MAX)),
+            key: Node::scalar(
+                key,
+                ScalarKind::Str,
+                ScalarStyle::Plain,
+                Span::empty(usize::MAX),
+            ),
             value: root,
         };
-        let map = Node {
-            kind: NodeKind::Map(vec![entry]),
-            span: Span::new(0, item.len()),
-        };
+        let map = Node::map(vec![entry], Span::new(0, item.len()));
         Some((Cow::Owned(map), start + item_start))
     }
 
@@ -132,16 +134,18 @@ pub fn record(text: &str, syntax: Syntax) -> Option<Node> {
             let entries: Vec<Entry> = json_entries(text)
                 .into_iter()
                 .map(|e| Entry {
-                    key: Node::scalar(e.key, ScalarKind::Str, true, e.key_span),
+                    key: Node::scalar(
+                        e.key,
+                        ScalarKind::Str,
+                        ScalarStyle::DoubleQuoted,
+                        e.key_span,
+                    ),
                     value: parse_json_lenient(text, e.value, 0)
                         .unwrap_or_else(|| Node::null(e.value)),
                 })
                 .collect();
             if !entries.is_empty() {
-                return Some(Node {
-                    kind: NodeKind::Map(entries),
-                    span: Span::new(0, text.len()),
-                });
+                return Some(Node::map(entries, Span::new(0, text.len())));
             }
         }
     }
@@ -355,14 +359,19 @@ fn parse_json_lenient(text: &str, span: Span, depth: usize) -> Option<Node> {
             json_object_entries(text, span)
                 .into_iter()
                 .map(|e| Entry {
-                    key: Node::scalar(e.key, ScalarKind::Str, true, e.key_span),
+                    key: Node::scalar(
+                        e.key,
+                        ScalarKind::Str,
+                        ScalarStyle::DoubleQuoted,
+                        e.key_span,
+                    ),
                     value: parse_json_lenient(text, e.value, depth + 1)
                         .unwrap_or_else(|| Node::null(e.value)),
                 })
                 .collect(),
         )
     };
-    Some(Node { kind, span })
+    Some(Node::new(kind, span))
 }
 
 /// The root object with the scalar entries parsed (for the siblings of a key) and
@@ -372,7 +381,12 @@ fn json_around(text: &str, offset: usize) -> Option<Node> {
     let mut out = Vec::with_capacity(entries.len());
     let mut found = false;
     for e in entries {
-        let key = Node::scalar(e.key.clone(), ScalarKind::Str, true, e.key_span);
+        let key = Node::scalar(
+            e.key.clone(),
+            ScalarKind::Str,
+            ScalarStyle::DoubleQuoted,
+            e.key_span,
+        );
         let first = text.as_bytes().get(e.value.start).copied();
         let in_key = !found && e.key_span.contains(offset);
         let in_value = !found && !in_key && e.value.contains(offset);
@@ -385,10 +399,7 @@ fn json_around(text: &str, offset: usize) -> Option<Node> {
                 .take(1)
                 .filter_map(|s| parse_json_lenient(text, s, 0))
                 .collect();
-            Node {
-                kind: NodeKind::Seq(items),
-                span: e.value,
-            }
+            Node::seq(items, e.value)
         } else if in_value || !collection {
             parse_json_lenient(text, e.value, 0).unwrap_or_else(|| Node::null(e.value))
         } else {
@@ -397,10 +408,7 @@ fn json_around(text: &str, offset: usize) -> Option<Node> {
         };
         out.push(Entry { key, value });
     }
-    Some(Node {
-        kind: NodeKind::Map(out),
-        span: Span::new(0, text.len()),
-    })
+    Some(Node::map(out, Span::new(0, text.len())))
 }
 
 /// Whether a line starts a top-level entry (or ends one): text at column 0 that is

@@ -187,7 +187,7 @@ fn fold(
             // A block scalar is `quoted` without a quote; its span starts at its
             // content, below the `|` or `>`.
             let source = text.get(node.span.start..node.span.end).unwrap_or("");
-            if s.quoted && !source.starts_with(['"', '\'']) {
+            if s.quoted() && !source.starts_with(['"', '\'']) {
                 push(start, node.span.end);
             }
         }

@@ -11,7 +11,7 @@ use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Date;
-use crate::syntax::{Entry, Node, ScalarKind, Span};
+use crate::syntax::{Entry, Node, ScalarKind};
 use crate::units::format_decimals;
 use crate::units::time::TimeQuantity;
 
@@ -70,10 +70,6 @@ fn shown(cx: &Context, node: &Node) -> String {
     }
 }
 
-fn source<'t>(cx: &Context<'t>, span: Span) -> &'t str {
-    cx.text.get(span.start..span.end).unwrap_or("")
-}
-
 /// Whether a list of distinct valid phases is a combination that exists.
 fn phases_allowed(phases: &[&str]) -> bool {
     match phases {
@@ -115,14 +111,17 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
 
     // Duplicates are TRF300's whatever the items are.
     let mut unique: Vec<&Node> = Vec::new();
+    let mut keep: Vec<bool> = Vec::with_capacity(items.len());
     let mut repeated: Vec<String> = Vec::new();
     for item in items {
         let key = shown(cx, item);
         if unique.iter().any(|u| shown(cx, u) == key) {
+            keep.push(false);
             if !repeated.contains(&key) {
                 repeated.push(key);
             }
         } else {
+            keep.push(true);
             unique.push(item);
         }
     }
@@ -133,20 +132,17 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(", ");
         let deduped: Vec<&str> = unique.iter().filter_map(|n| term(n)).collect();
-        let is_flow = source(cx, list.span).starts_with('[')
-            && source(cx, list.span).ends_with(']')
-            && !source(cx, list.span).contains('#');
-        let fixable =
-            is_flow && valid.is_some() && deduped.len() == unique.len() && phases_allowed(&deduped);
-        if fixable {
-            let new_text = format!(
-                "[{}]",
-                unique
-                    .iter()
-                    .map(|n| source(cx, n.span))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+        // Offered for flow lists (`[PHASE1, PHASE1]`), the way phases are written.
+        let edits = list
+            .is_flow()
+            .then(|| cx.editor().retain_items(list, &keep))
+            .flatten()
+            .filter(|e| !e.is_empty());
+        let fixable = edits.is_some()
+            && valid.is_some()
+            && deduped.len() == unique.len()
+            && phases_allowed(&deduped);
+        if let (true, Some(edits)) = (fixable, edits) {
             let fixed = format!("[{}]", deduped.join(", "));
             out.push(
                 Diagnostic::new(
@@ -157,10 +153,10 @@ fn phase_combination(cx: &Context, out: &mut Vec<Diagnostic>) {
                          once: `{fixed}`"
                     ),
                 )
-                .with_fix(Some(Fix::replace(
+                .with_fix(Some(Fix::new(
                     format!("remove the repeated phase: `{fixed}`"),
-                    list.span,
-                    new_text,
+                    edits,
+                    true,
                 ))),
             );
         } else {

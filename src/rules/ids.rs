@@ -11,11 +11,11 @@ use std::path::Path;
 
 use super::Context;
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::ids::formats::{orcid_check, orcid_check_digit, IdKind};
 use crate::ids::{self, Canonical, Likeness};
 use crate::model::{Record, SecondaryId};
-use crate::syntax::{Node, ScalarKind, Span};
+use crate::syntax::{Node, ScalarKind};
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -153,11 +153,7 @@ fn registry_id(
                         c.id
                     ),
                 )
-                .with_fix(Some(Fix {
-                    title: format!("write `{}`", c.id),
-                    edits: vec![replace_value(cx.text, node, &c.id)],
-                    safe: true,
-                })),
+                .with_fix(fix(cx, node, &c.id, format!("write `{}`", c.id), true)),
             );
         }
         Judged::Invalid => out.push(not_a_registry_id(cx, node, text, named)),
@@ -188,11 +184,7 @@ fn not_a_registry_id(cx: &Context, node: &Node, text: &str, named: Option<&Node>
                 c.registry, c.id
             ),
         )
-        .with_fix(Some(Fix {
-            title: format!("write `{}`", c.id),
-            edits: vec![replace_value(cx.text, node, &c.id)],
-            safe: false,
-        })),
+        .with_fix(fix(cx, node, &c.id, format!("write `{}`", c.id), false)),
         Some(Likeness::Registry(r)) => Diagnostic::new(
             Code::UnknownRegistryId,
             node.span,
@@ -258,11 +250,13 @@ fn mismatch(
             id.span,
             format!("`{}` is in the `{}` format", canonical.id, actual.code),
         )
-        .with_fix(Some(Fix {
-            title: format!("Set `registry` to `{}`", actual.code),
-            edits: vec![replace_value(cx.text, node, &actual.code)],
-            safe: true,
-        })),
+        .with_fix(fix(
+            cx,
+            node,
+            &actual.code,
+            format!("Set `registry` to `{}`", actual.code),
+            true,
+        )),
     );
 }
 
@@ -305,10 +299,19 @@ fn repeated_primary(
         } else {
             item.span
         };
-        let edit = if all {
-            remove_list(cx.text, entry, &entry.value)
+        // The whole list goes when every item repeats: its entry in a block
+        // mapping, else the list becomes `[]`.
+        let edit = cx.editor();
+        let edit = if !all {
+            edit.remove_item(&entry.value, i)
+        } else if cx.root.is_flow() {
+            edit.clear_list(&entry.value)
         } else {
-            remove_item(cx.text, &entry.value, i)
+            cx.root
+                .as_map()
+                .and_then(|m| m.iter().position(|e| std::ptr::eq(e, entry)))
+                .and_then(|at| edit.remove_entry(cx.root, at))
+                .or_else(|| edit.clear_list(&entry.value))
         };
         let d = Diagnostic::new(
             Code::RepeatedPrimaryId,
@@ -320,14 +323,7 @@ fn repeated_primary(
             ),
         )
         .with_related(primary_node.span, "the primary `id`")
-        .with_fix(
-            edit.filter(|e| !defines_anchor(cx.text, e.span))
-                .map(|e| Fix {
-                    title: "Remove the repeated id".into(),
-                    edits: vec![e],
-                    safe: true,
-                }),
-        );
+        .with_fix(edit.map(|e| Fix::new("Remove the repeated id", vec![e], true)));
         out.push(d);
     }
 }
@@ -346,11 +342,7 @@ fn malformed(cx: &Context, node: &Node, text: &str, kind: IdKind, out: &mut Vec<
             node.span,
             format!("{shown} is not a well-formed {noun}; write `{fixed}`"),
         )
-        .with_fix(Some(Fix {
-            title: format!("write `{fixed}`"),
-            edits: vec![replace_value(cx.text, node, &fixed)],
-            safe: true,
-        })),
+        .with_fix(fix(cx, node, &fixed, format!("write `{fixed}`"), true)),
         None => {
             let mut message = format!("{shown} is not a well-formed {noun}; {}", kind.form());
             // A PMCID under `pmid` and the like: say where it belongs.
@@ -515,40 +507,12 @@ pub fn file_name_ids(path: &Path) -> Option<Vec<Canonical>> {
     (!found.is_empty()).then_some(found)
 }
 
-/// Replace a scalar, keeping its quotes; an unquoted value is quoted where the
-/// new text could not stand plain (JSON, flow collections, YAML indicators).
-fn replace_value(text: &str, node: &Node, new: &str) -> TextEdit {
-    let src = text.get(node.span.start..node.span.end).unwrap_or("");
-    let quoted = src.starts_with(['"', '\'']);
-    if quoted {
-        return super::schema::replace_keeping_quotes(text, node, new);
-    }
-    let json_like = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{');
-    let needs_quotes = new.is_empty()
-        || new.starts_with([
-            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
-            '@', '`', ' ',
-        ])
-        || new.ends_with([' ', ':'])
-        || new.contains(": ")
-        || new.contains(" #")
-        || new.contains([',', '[', ']', '{', '}']);
-    let is_number = matches!(
-        crate::syntax::resolve_plain(new),
-        ScalarKind::Int(_) | ScalarKind::Float(_)
-    );
-    let new_text = if (json_like && !is_number) || needs_quotes {
-        serde_json::to_string(new).unwrap_or_else(|_| new.to_string())
-    } else {
-        new.to_string()
-    };
-    TextEdit {
-        span: node.span,
-        new_text,
-    }
+/// A fix writing `new` in place of an id value (through `syntax::edit`, which keeps
+/// its style or quotes it where it must).
+fn fix(cx: &Context, node: &Node, new: &str, title: String, safe: bool) -> Option<Fix> {
+    cx.editor()
+        .replace_scalar(node, new)
+        .map(|e| Fix::new(title, vec![e], safe))
 }
 
 /// A value quoted for a message: `` `x` ``, or "an empty value".
@@ -567,108 +531,6 @@ fn shorten(s: &str) -> String {
         out.push('…');
     }
     out.replace('\n', " ")
-}
-
-/// Delete item `index` of a list, with its line (block list) or its comma (flow
-/// list). `None` where that cannot be done cleanly.
-fn remove_item(text: &str, seq: &Node, index: usize) -> Option<TextEdit> {
-    let items = seq.as_seq()?;
-    let item = items.get(index)?;
-    if !(seq.span.start <= item.span.start && item.span.end <= seq.span.end) {
-        return None;
-    }
-    if is_flow(text, seq) {
-        let between = |a: usize, b: usize| {
-            text.get(a..b).is_some_and(|s| {
-                s.chars().all(|c| c.is_whitespace() || c == ',') && s.matches(',').count() == 1
-            })
-        };
-        let span = if let Some(next) = items.get(index + 1) {
-            between(item.span.end, next.span.start)
-                .then(|| Span::new(item.span.start, next.span.start))
-        } else if index > 0 {
-            let prev = &items[index - 1];
-            between(prev.span.end, item.span.start).then(|| Span::new(prev.span.end, item.span.end))
-        } else {
-            Some(seq.span)
-        }?;
-        let new_text = if span == seq.span { "[]" } else { "" };
-        return Some(TextEdit {
-            span,
-            new_text: new_text.into(),
-        });
-    }
-    // Block list: from the start of the item's `-` line to the end of its last line.
-    let before = text.get(..item.span.start)?;
-    let dash = before.trim_end_matches([' ', '\t']);
-    let dash_at = dash.len().checked_sub(1)?;
-    if !dash.ends_with('-') {
-        return None;
-    }
-    let line_start = text[..dash_at].rfind('\n').map_or(0, |i| i + 1);
-    if !text[line_start..dash_at].chars().all(|c| c == ' ') {
-        return None;
-    }
-    let end = line_end(text, item.span.end)?;
-    Some(TextEdit {
-        span: Span::new(line_start, end),
-        new_text: String::new(),
-    })
-}
-
-/// Delete a whole list: the key and its value when the key starts its line in a
-/// block mapping, else the list becomes `[]`.
-fn remove_list(text: &str, entry: &crate::syntax::Entry, seq: &Node) -> Option<TextEdit> {
-    let key_start = entry.key.span.start;
-    let line_start = text.get(..key_start)?.rfind('\n').map_or(0, |i| i + 1);
-    let key_leads_line = text[line_start..key_start].chars().all(|c| c == ' ');
-    if key_leads_line && !is_flow_mapping_member(text, entry) {
-        if let Some(end) = line_end(text, seq.span.end.max(entry.key.span.end)) {
-            return Some(TextEdit {
-                span: Span::new(line_start, end),
-                new_text: String::new(),
-            });
-        }
-    }
-    Some(TextEdit {
-        span: seq.span,
-        new_text: "[]".into(),
-    })
-}
-
-/// A key inside `{…}` (JSON, or a YAML flow mapping) is followed by `,` or `}`
-/// rather than ending its line.
-fn is_flow_mapping_member(text: &str, entry: &crate::syntax::Entry) -> bool {
-    let after = text.get(entry.value.span.end..).unwrap_or("");
-    let next = after.trim_start_matches([' ', '\t', '\r', '\n']);
-    next.starts_with([',', '}'])
-        || text
-            .get(entry.key.span.start..)
-            .is_some_and(|k| k.starts_with('"'))
-}
-
-/// Whether deleting `span` could remove an anchor (`&name`) used elsewhere; such
-/// deletions are not offered.
-fn defines_anchor(text: &str, span: Span) -> bool {
-    text.get(span.start..span.end)
-        .is_none_or(|s| s.contains('&'))
-}
-
-fn is_flow(text: &str, seq: &Node) -> bool {
-    text.get(seq.span.start..)
-        .is_some_and(|s| s.starts_with('['))
-}
-
-/// The offset just past the line break ending the line at `at` (allowing only
-/// spaces and a comment before it), or the end of the text.
-fn line_end(text: &str, at: usize) -> Option<usize> {
-    let rest = text.get(at..)?;
-    let line = rest.split('\n').next().unwrap_or("");
-    let content = line.trim_end_matches('\r').trim_start_matches([' ', '\t']);
-    if !(content.is_empty() || content.starts_with('#')) {
-        return None;
-    }
-    Some((at + line.len() + 1).min(text.len()))
 }
 
 #[cfg(test)]
@@ -700,40 +562,5 @@ mod tests {
         assert!(read("NCT06853522.yaml").is_empty());
         assert!(read(".trial.yaml").is_empty());
         assert!(read("a_b_c_d_e_f_g_h_i.trial.yaml").is_empty());
-    }
-
-    #[test]
-    fn replacements_are_quoted_where_plain_text_would_break() {
-        let node = |text: &str, start: usize, end: usize| {
-            Node::scalar(
-                &text[start..end],
-                ScalarKind::Str,
-                false,
-                Span::new(start, end),
-            )
-        };
-        let yaml = "doi: x\n";
-        assert_eq!(
-            replace_value(yaml, &node(yaml, 5, 6), "10.1/a").new_text,
-            "10.1/a"
-        );
-        assert_eq!(
-            replace_value(yaml, &node(yaml, 5, 6), "10.1/a,b").new_text,
-            "\"10.1/a,b\""
-        );
-        let json = "{\"pmcid\": 12855734}";
-        assert_eq!(
-            replace_value(json, &node(json, 10, 18), "PMC12855734").new_text,
-            "\"PMC12855734\""
-        );
-        assert_eq!(
-            replace_value(json, &node(json, 10, 18), "123").new_text,
-            "123"
-        );
-        let quoted = "id: 'nct03765957'";
-        assert_eq!(
-            replace_value(quoted, &node(quoted, 4, 17), "NCT03765957").new_text,
-            "'NCT03765957'"
-        );
     }
 }

@@ -17,11 +17,14 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::LocalIndex;
 use crate::schema::Schema;
-use crate::syntax::{Node, Span};
+use crate::syntax::edit::Editor;
+use crate::syntax::{Node, Span, Syntax};
 
 /// What a single-record check sees.
 pub struct Context<'a> {
     pub text: &'a str,
+    /// The syntax the document was parsed as (and fixes are written in).
+    pub syntax: Syntax,
     /// The document's root (an empty mapping for an empty document).
     pub root: &'a Node,
     /// The file, where there is one (`TRF104` reads its name).
@@ -30,9 +33,13 @@ pub struct Context<'a> {
     pub index: &'a LocalIndex,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     pub fn schema(&self) -> &Schema {
         self.config.schema()
+    }
+    /// The edit builder every fix goes through.
+    pub fn editor(&self) -> Editor<'a> {
+        Editor::new(self.text, self.syntax)
     }
 }
 

@@ -1,10 +1,12 @@
 //! References between a record's own entries (TRF106, TRF107, TRF109), judged on the
 //! shared local-id index (`crate::model::LocalIndex`, built from the id table) that
-//! also serves navigation. Linear in the record: every lookup is by id.
+//! also serves navigation. Linear in the record: every lookup is by id. A reference
+//! inside a list shared through a YAML alias has the anchored list's span: it is
+//! reported (and fixed, at the anchor) once.
 
 use std::collections::{HashMap, HashSet};
 
-use super::schema::{nearest, replace_keeping_quotes};
+use super::schema::nearest;
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix};
@@ -48,8 +50,9 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             nodes.insert(found.node.span, found.node);
         }
     });
+    let mut reported: HashSet<Span> = HashSet::new();
     for r in &index.references {
-        if index.definition(r.kind, &r.id).is_some() {
+        if index.definition(r.kind, &r.id).is_some() || !reported.insert(r.span) {
             continue;
         }
         let suggester = ids_of
@@ -68,11 +71,10 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                     r.span,
                     format!("unknown {} `{}`; did you mean `{s}`?", r.kind.noun(), r.id),
                 )
-                .with_fix(node.map(|n| Fix {
-                    title: format!("replace with `{s}`"),
-                    edits: vec![replace_keeping_quotes(cx.text, n, s)],
-                    safe: true,
-                }))
+                .with_fix(
+                    node.and_then(|n| cx.editor().replace_scalar(n, s))
+                        .map(|e| Fix::new(format!("replace with `{s}`"), vec![e], true)),
+                )
             }
             None if ids.is_empty() => Diagnostic::new(
                 Code::UnknownReference,

@@ -4,21 +4,28 @@
 //! Scalars are judged by their source text (format.md): where the schema expects a
 //! string and finds an unquoted number or boolean (`start: 2024`, `pmid: 35927231`),
 //! the value is re-read as its text and validated again.
+//!
+//! A value reached through an alias is judged, and fixed, at its anchored node: one
+//! finding however many aliases repeat it. Per mapping, keys are looked up in hash
+//! sets, so a mapping of many unknown keys costs linear time.
+
+use std::collections::{HashMap, HashSet};
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::schema::{normalize, Schema};
+use crate::syntax::edit::Editor;
 use crate::syntax::{Node, NodeKind, Parsed, ScalarKind, Span};
 
 pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
-    let empty = Node {
-        kind: NodeKind::Map(Vec::new()),
-        span: Span::empty(if text.starts_with('\u{feff}') { 3 } else { 0 }),
-    };
+    let empty = Node::map(
+        Vec::new(),
+        Span::empty(if text.starts_with('\u{feff}') { 3 } else { 0 }),
+    );
     let root = parsed.root.as_ref().unwrap_or(&empty);
     if let Some(d) = unsupported_version(root) {
         return vec![d];
@@ -40,7 +47,7 @@ pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
                     let path = e.instance_path().as_str();
                     if let Some((node, _)) = root.pointer(path) {
                         if let Some(s) = node.as_scalar() {
-                            if !s.quoted && s.kind != ScalarKind::Null {
+                            if !s.quoted() && s.kind != ScalarKind::Null {
                                 if let Some(slot) = instance.pointer_mut(path) {
                                     *slot = Value::String(s.text.clone());
                                     patched = true;
@@ -58,11 +65,15 @@ pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
     let mut mapper = Mapper {
         root,
         text,
+        edit: Editor::new(text, parsed.syntax),
         schema,
         parsed,
         out: Vec::new(),
+        seen: HashSet::new(),
         missing: Vec::new(),
         renamed: Vec::new(),
+        maps: HashMap::new(),
+        known: HashMap::new(),
     };
     for e in &errors {
         mapper.map(e);
@@ -98,16 +109,23 @@ fn expects(kind: &TypeKind, t: JsonType) -> bool {
 struct Mapper<'a> {
     root: &'a Node,
     text: &'a str,
+    edit: Editor<'a>,
     schema: &'a Schema,
     parsed: &'a Parsed,
     out: Vec<Diagnostic>,
+    /// (code, span, message) of every finding in `out`, to report each once.
+    seen: HashSet<(Code, Span, String)>,
+    /// Per mapping (by span) its first entry for each key, built on first use.
+    maps: HashMap<Span, HashMap<&'a str, usize>>,
+    /// Per mapping and subschema, the schema's keys it lacks.
+    known: HashMap<(Span, String), Known<'a>>,
     /// Missing keys per mapping (instance path), in the schema's order.
     missing: Vec<(String, Vec<String>)>,
     /// Keys a TRF011 fix renames into, per mapping: not reported missing as well.
     renamed: Vec<(String, String)>,
 }
 
-impl Mapper<'_> {
+impl<'a> Mapper<'a> {
     fn map(&mut self, e: &ValidationError<'_>) {
         let path = e.instance_path().as_str().to_string();
         let schema_path = e.schema_path().as_str().to_string();
@@ -188,18 +206,14 @@ impl Mapper<'_> {
             _ if judged_elsewhere => {}
             kind => {
                 if let Some(msg) = self.constraint_message(kind, node, sub) {
-                    self.push(Diagnostic::new(Code::Constraint, node.span, msg));
+                    self.push(Diagnostic::new(Code::Constraint, node.source_span(), msg));
                 }
             }
         }
     }
 
     fn push(&mut self, d: Diagnostic) {
-        if !self
-            .out
-            .iter()
-            .any(|o| o.code == d.code && o.span == d.span && o.message == d.message)
-        {
+        if self.seen.insert((d.code, d.span, d.message.clone())) {
             self.out.push(d);
         }
     }
@@ -324,26 +338,43 @@ impl Mapper<'_> {
     }
 
     /// Report an unknown key; returns the key its fix renames it to, if any.
-    fn unknown_key(&mut self, map: &Node, sub: &str, key: &str) -> Option<String> {
-        let entry = map.entry(key)?;
-        let present: Vec<&str> = map
-            .as_map()
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|e| e.key_text())
-            .collect();
-        let known: Vec<String> = resolve(self.schema, sub)
-            .and_then(|s| s.get("properties"))
-            .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        let suggestion = nearest(
-            key,
-            known
-                .iter()
-                .map(String::as_str)
-                .filter(|k| !present.contains(k)),
-        );
+    fn unknown_key(&mut self, map: &'a Node, sub: &str, key: &str) -> Option<String> {
+        let entries = map.as_map()?;
+        let keys = self.maps.entry(map.span).or_insert_with(|| {
+            let mut keys = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                if let Some(k) = e.key_text() {
+                    keys.entry(k).or_insert(i);
+                }
+            }
+            keys
+        });
+        let entry = &entries[*keys.get(key)?];
+        let schema = self.schema;
+        // The keys the schema knows here but the mapping lacks, once per mapping.
+        let known = self
+            .known
+            .entry((map.span, sub.to_string()))
+            .or_insert_with(|| {
+                let all: Vec<&str> = resolve(schema, sub)
+                    .and_then(|s| s.get("properties"))
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let list = all.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+                let hint = if list.len() <= 12 {
+                    format!("; expected one of {}", list.join(", "))
+                } else {
+                    String::new()
+                };
+                let absent = all
+                    .into_iter()
+                    .filter(|k| !keys.contains_key(k))
+                    .map(|k| (k, normalize(k), k.chars().count()))
+                    .collect();
+                Known { absent, hint }
+            });
+        let suggestion = nearest_prepared(key, &known.absent);
         let renamed = suggestion.map(String::from);
         let d = match suggestion {
             Some(s) => Diagnostic::new(
@@ -351,24 +382,16 @@ impl Mapper<'_> {
                 entry.key.span,
                 format!("unknown key `{key}`; did you mean `{s}`?"),
             )
-            .with_fix(Some(Fix {
-                title: format!("rename to `{s}`"),
-                edits: vec![replace_keeping_quotes(self.text, &entry.key, s)],
-                safe: true,
-            })),
-            None => {
-                let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
-                let hint = if list.len() <= 12 {
-                    format!("; expected one of {}", list.join(", "))
-                } else {
-                    String::new()
-                };
-                Diagnostic::new(
-                    Code::UnknownKey,
-                    entry.key.span,
-                    format!("unknown key `{key}`{hint}"),
-                )
-            }
+            .with_fix(
+                self.edit
+                    .rename_key(entry, s)
+                    .map(|e| Fix::new(format!("rename to `{s}`"), vec![e], true)),
+            ),
+            None => Diagnostic::new(
+                Code::UnknownKey,
+                entry.key.span,
+                format!("unknown key `{key}`{}", known.hint),
+            ),
         };
         self.push(d);
         renamed
@@ -407,23 +430,23 @@ impl Mapper<'_> {
                 if let Some(b) = b {
                     return Diagnostic::new(
                         Code::WrongType,
-                        node.span,
+                        node.source_span(),
                         format!(
                             "{what}`{}` is text in YAML 1.2, not a boolean; write `{b}`",
                             s.text
                         ),
                     )
-                    .with_fix(Some(Fix::replace(
-                        format!("replace with `{b}`"),
-                        node.span,
-                        b,
-                    )));
+                    .with_fix(
+                        self.edit
+                            .replace_literal(node, b)
+                            .map(|e| Fix::new(format!("replace with `{b}`"), vec![e], true)),
+                    );
                 }
             }
         }
         Diagnostic::new(
             Code::WrongType,
-            node.span,
+            node.source_span(),
             format!("{what}expected {expected}, found {found}"),
         )
     }
@@ -437,7 +460,7 @@ impl Mapper<'_> {
         let Some(vocab) = vocab else {
             return Diagnostic::new(
                 Code::UnknownTerm,
-                node.span,
+                node.source_span(),
                 format!("`{value}` is not an allowed value"),
             );
         };
@@ -445,7 +468,7 @@ impl Mapper<'_> {
         match vocab.suggest(&value) {
             Some(term) => Diagnostic::new(
                 Code::UnknownTerm,
-                node.span,
+                node.source_span(),
                 if normalize(&term.label) == normalize(&term.id) {
                     format!(
                         "`{value}` is not a valid {noun}; did you mean `{}`?",
@@ -458,11 +481,11 @@ impl Mapper<'_> {
                     )
                 },
             )
-            .with_fix(Some(Fix {
-                title: format!("replace with `{}`", term.id),
-                edits: vec![replace_keeping_quotes(self.text, node, &term.id)],
-                safe: true,
-            })),
+            .with_fix(
+                self.edit
+                    .replace_scalar(node, &term.id)
+                    .map(|e| Fix::new(format!("replace with `{}`", term.id), vec![e], true)),
+            ),
             None => {
                 let ids: Vec<String> = vocab.terms.iter().map(|t| format!("`{}`", t.id)).collect();
                 let hint = if ids.len() <= 12 {
@@ -472,7 +495,7 @@ impl Mapper<'_> {
                 };
                 Diagnostic::new(
                     Code::UnknownTerm,
-                    node.span,
+                    node.source_span(),
                     format!("`{value}` is not a valid {noun}{hint}"),
                 )
             }
@@ -567,33 +590,70 @@ fn parent_pointer(p: &str) -> &str {
     p.rfind('/').map_or("", |i| &p[..i])
 }
 
-/// The nearest candidate within edit distance 2, or equal but for case and separators.
-pub fn nearest<'c>(value: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    let norm = normalize(value);
-    candidates
-        .filter_map(|c| {
-            let d = if normalize(c) == norm {
-                0
-            } else {
-                strsim::levenshtein(value, c)
-            };
-            (d <= 2 && value.len() > 2).then_some((d, c))
-        })
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+/// A lower bound of the edit distance of two ASCII strings (the larger count of
+/// characters one has and the other lacks); 0 when either is not ASCII.
+fn bag_distance(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[c as usize] += 1;
+    }
+    for c in b.bytes() {
+        counts[c as usize] -= 1;
+    }
+    // Visit only the characters the strings hold (each once, then zeroed).
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for c in a.bytes().chain(b.bytes()) {
+        let n = std::mem::take(&mut counts[c as usize]);
+        if n > 0 {
+            more += n as usize;
+        } else {
+            fewer += n.unsigned_abs() as usize;
+        }
+    }
+    more.max(fewer)
 }
 
-/// An edit replacing a scalar's content, keeping its quotes.
-pub fn replace_keeping_quotes(text: &str, node: &Node, new: &str) -> TextEdit {
-    let src = text.get(node.span.start..node.span.end).unwrap_or("");
-    let new_text = match src.chars().next() {
-        Some(q @ ('"' | '\'')) if src.len() >= 2 && src.ends_with(q) => format!("{q}{new}{q}"),
-        _ => new.to_string(),
-    };
-    TextEdit {
-        span: node.span,
-        new_text,
+/// The schema's keys a mapping lacks (each with its normalized form and length in
+/// chars), and the hint listing every key the schema knows there.
+struct Known<'s> {
+    absent: Vec<(&'s str, String, usize)>,
+    hint: String,
+}
+
+/// The nearest candidate within edit distance 2, or equal but for case and separators.
+pub fn nearest<'c>(value: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let prepared: Vec<(&str, String, usize)> = candidates
+        .map(|c| (c, normalize(c), c.chars().count()))
+        .collect();
+    nearest_prepared(value, &prepared)
+}
+
+/// [`nearest`] over candidates normalized in advance. The first of equally near
+/// candidates wins; the edit distance is at least the difference in length, so
+/// only candidates within 2 of the value's length are measured.
+fn nearest_prepared<'c>(value: &str, candidates: &[(&'c str, String, usize)]) -> Option<&'c str> {
+    if value.len() <= 2 {
+        return None;
     }
+    let norm = normalize(value);
+    let len = value.chars().count();
+    let mut best: Option<(usize, &'c str)> = None;
+    for (c, c_norm, c_len) in candidates {
+        let d = if *c_norm == norm {
+            0
+        } else if c_len.abs_diff(len) > 2 || bag_distance(value, c) > 2 {
+            continue;
+        } else {
+            strsim::levenshtein(value, c)
+        };
+        if d <= 2 && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// "an overall status", "a route".

@@ -5,13 +5,12 @@
 
 use crate::codes::Code;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::syntax::{Comment, LineIndex, Span};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::syntax::edit::Editor;
+use crate::syntax::{Comment, LineIndex, Span, Syntax};
 
 struct Suppression {
     comment: Span,
-    /// The span to delete when the whole comment is unused.
-    removal: Span,
     /// 0-based line the suppression applies to.
     line: usize,
     /// `None`: every code.
@@ -45,7 +44,7 @@ fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Vec<Suppression
         let line_start = lines.line_start(line);
         let before = &text[line_start..c.span.start];
         let own_line = before.trim().is_empty();
-        let (target, removal) = if own_line {
+        let target = if own_line {
             let mut next = line + 1;
             while next < lines.line_count() {
                 let t = lines.line_text(text, next).trim();
@@ -54,19 +53,12 @@ fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Vec<Suppression
                 }
                 next += 1;
             }
-            let end = if line + 1 < lines.line_count() {
-                lines.line_start(line + 1)
-            } else {
-                text.len()
-            };
-            (next, Span::new(line_start, end))
+            next
         } else {
-            let ws = before.len() - before.trim_end().len();
-            (line, Span::new(c.span.start - ws, c.span.end))
+            line
         };
         out.push(Suppression {
             comment: c.span,
-            removal,
             line: target,
             codes,
         });
@@ -149,13 +141,10 @@ pub fn apply(
                 s.line + 1
             )
         };
-        let fix = whole.then(|| Fix {
-            title: "remove the unused suppression".into(),
-            edits: vec![TextEdit {
-                span: s.removal,
-                new_text: String::new(),
-            }],
-            safe: true,
+        // Comments are YAML's only.
+        let fix = whole.then(|| {
+            let edit = Editor::new(text, Syntax::Yaml).remove_comment(s.comment);
+            Fix::new("remove the unused suppression", vec![edit], true)
         });
         kept.push(Diagnostic::new(Code::UnusedSuppression, s.comment, message).with_fix(fix));
     }

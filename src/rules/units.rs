@@ -15,7 +15,8 @@ use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::model::Record;
-use crate::syntax::{Node, ScalarKind, Span, Syntax};
+use crate::syntax::edit::Editor;
+use crate::syntax::{Node, ScalarKind, Span};
 use crate::units::quantity::{self, Quantity, Read};
 use crate::units::{self, describe_unit, format_number, spelling, ucum, QuantityKind};
 
@@ -37,10 +38,8 @@ const CHANGE_WORDS: [&str; 7] = [
 ];
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
-    let syntax = cx.path.map_or(Syntax::Yaml, Syntax::from_path);
     let mut c = Checker {
-        text: cx.text,
-        syntax,
+        edit: cx.editor(),
         out: Vec::new(),
     };
     c.eligibility(cx.root);
@@ -105,14 +104,14 @@ impl Timepoint {
 }
 
 struct Checker<'t> {
-    text: &'t str,
-    syntax: Syntax,
+    edit: Editor<'t>,
     out: Vec<Diagnostic>,
 }
 
 impl<'t> Checker<'t> {
+    /// A fix of the edits `syntax::edit` could make; none when it could not.
     fn fix(&self, title: String, edits: Vec<TextEdit>, safe: bool) -> Option<Fix> {
-        Some(Fix { title, edits, safe })
+        (!edits.is_empty()).then(|| Fix::new(title, edits, safe))
     }
 
     /// `TRF200`/`TRF206` on a unit. Returns the unit as meant, or `None` when it is not
@@ -180,16 +179,14 @@ impl<'t> Checker<'t> {
     fn quantity<'a>(
         &mut self,
         node: &'a Node,
-        flow: bool,
         key: &str,
         enzyme: bool,
         example: &str,
         append: Option<&str>,
     ) -> Option<Valued<'a>> {
-        let q = match quantity::read(self.text, node, flow) {
+        let q = match quantity::read(node) {
             Read::Quantity(q) => q,
             Read::Bare { number } => {
-                let style = quantity::style(self.text, node, flow);
                 let (msg, fix) = match append {
                     Some(unit) => (
                         format!(
@@ -198,13 +195,7 @@ impl<'t> Checker<'t> {
                         ),
                         self.fix(
                             format!("append the outcome's unit `{unit}`"),
-                            vec![quantity::append_unit(
-                                self.syntax,
-                                node,
-                                style,
-                                &number,
-                                unit,
-                            )],
+                            quantity::append_unit(&self.edit, node, &number, unit),
                             true,
                         ),
                     ),
@@ -222,10 +213,10 @@ impl<'t> Checker<'t> {
             }
             Read::Other => return None,
         };
-        let syntax = self.syntax;
         let shown = format!("`{key}: {}`", q.display());
         let unit = {
-            let edits = |new: &str| quantity::replace_unit(syntax, &q, new);
+            let edit = self.edit;
+            let edits = |new: &str| quantity::replace_unit(&edit, &q, new);
             self.unit(&q.unit, &shown, q.unit_anchor(), enzyme, &edits)?
         };
         let mut percent_out_of_range = false;
@@ -246,8 +237,8 @@ impl<'t> Checker<'t> {
 
     /// A slot that needs a time (`min_age`, `interval`, `timepoint`): `TRF201` otherwise.
     /// Returns the time in seconds.
-    fn time(&mut self, node: &Node, flow: bool, key: &str, example: &str) -> Option<f64> {
-        let v = self.quantity(node, flow, key, false, example, None)?;
+    fn time(&mut self, node: &Node, key: &str, example: &str) -> Option<f64> {
+        let v = self.quantity(node, key, false, example, None)?;
         let info = ucum::info(&v.unit)?;
         if !info.dim.is_time() {
             self.out.push(Diagnostic::new(
@@ -269,10 +260,9 @@ impl<'t> Checker<'t> {
         let Some(e) = root.get("eligibility") else {
             return;
         };
-        let flow = quantity::is_flow(self.text, e);
         for key in ["min_age", "max_age"] {
             if let Some(n) = e.get(key) {
-                self.time(n, flow, key, "18 a");
+                self.time(n, key, "18 a");
             }
         }
     }
@@ -283,15 +273,13 @@ impl<'t> Checker<'t> {
             .and_then(Node::as_seq)
             .unwrap_or(&[])
         {
-            let flow = quantity::is_flow(self.text, item);
             if let Some(dose) = item.get("dose") {
-                self.quantity(dose, flow, "dose", false, "60 10*6{cells}", None);
+                self.quantity(dose, "dose", false, "60 10*6{cells}", None);
             }
             if let Some(s) = item.get("schedule") {
-                let flow = quantity::is_flow(self.text, s);
                 for key in ["interval", "duration"] {
                     if let Some(n) = s.get(key) {
-                        self.time(n, flow, key, "1 wk");
+                        self.time(n, key, "1 wk");
                     }
                 }
             }
@@ -327,9 +315,8 @@ impl<'t> Checker<'t> {
                     .filter(|s| s.kind != ScalarKind::Null && !s.text.is_empty())
                 {
                     outcome.unit_written = true;
-                    let style = quantity::style(self.text, u, quantity::is_flow(self.text, item));
-                    let syntax = self.syntax;
-                    let edits = |new: &str| vec![quantity::replace_scalar(syntax, u, style, new)];
+                    let edit = self.edit;
+                    let edits = |new: &str| edit.replace_scalar(u, new).into_iter().collect();
                     let shown = format!("outcome `{id}`'s `unit`");
                     let enzyme = kind.is_some_and(|k| k.is_enzyme());
                     if let Some(meant) = self.unit(&text.text, &shown, u.span, enzyme, &edits) {
@@ -367,7 +354,6 @@ impl<'t> Checker<'t> {
         }
         for r in Record::new(root).results() {
             let r = r.node;
-            let flow = quantity::is_flow(self.text, r);
             let outcome_index = r
                 .get("outcome")
                 .and_then(Node::text)
@@ -383,7 +369,7 @@ impl<'t> Checker<'t> {
                 if t.text() == Some("baseline") {
                     Some(Timepoint::Baseline)
                 } else {
-                    self.time(t, flow, "timepoint", "6 wk").map(Timepoint::At)
+                    self.time(t, "timepoint", "6 wk").map(Timepoint::At)
                 }
             });
             if let Some(p) = r.get("p_value") {
@@ -398,8 +384,7 @@ impl<'t> Checker<'t> {
                 let Some(node) = r.get(statistic) else {
                     continue;
                 };
-                let Some(v) =
-                    self.quantity(node, flow, statistic, enzyme, "2.59 L", append.as_deref())
+                let Some(v) = self.quantity(node, statistic, enzyme, "2.59 L", append.as_deref())
                 else {
                     continue;
                 };
@@ -542,23 +527,20 @@ impl<'t> Checker<'t> {
                 .is_some_and(|c| inside(c) && c != 0.0)
         });
         let d = match alternative {
-            Some((u, _)) => {
-                let syntax = self.syntax;
-                Diagnostic::new(
-                    Code::ImplausibleValue,
-                    v.q.value_anchor(),
-                    format!(
-                        "{shown} is not a plausible {} ({range}); `{} {u}` would be",
-                        label(k),
-                        v.q.number
-                    ),
-                )
-                .with_fix(self.fix(
-                    format!("change the unit to `{u}`"),
-                    quantity::replace_unit(syntax, &v.q, &u),
-                    false,
-                ))
-            }
+            Some((u, _)) => Diagnostic::new(
+                Code::ImplausibleValue,
+                v.q.value_anchor(),
+                format!(
+                    "{shown} is not a plausible {} ({range}); `{} {u}` would be",
+                    label(k),
+                    v.q.number
+                ),
+            )
+            .with_fix(self.fix(
+                format!("change the unit to `{u}`"),
+                quantity::replace_unit(&self.edit, &v.q, &u),
+                false,
+            )),
             None => Diagnostic::new(
                 Code::ImplausibleValue,
                 v.q.value_anchor(),
@@ -615,7 +597,6 @@ impl<'t> Checker<'t> {
                 };
                 let Some(converted) = converted else { continue };
                 let number = format_number(converted);
-                let syntax = self.syntax;
                 self.out.push(
                     Diagnostic::new(
                         Code::MixedUnits,
@@ -630,7 +611,7 @@ impl<'t> Checker<'t> {
                     .with_related(related, note.clone())
                     .with_fix(self.fix(
                         format!("convert to `{number} {target}`"),
-                        quantity::replace_quantity(syntax, &k.v.q, &number, &target),
+                        quantity::replace_quantity(&self.edit, &k.v.q, &number, &target),
                         true,
                     )),
                 );

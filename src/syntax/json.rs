@@ -1,27 +1,29 @@
 //! Strict JSON into the spanned tree, through jsonc-parser with every relaxation
 //! off. On a syntax error the text is read again as YAML (a superset of JSON's flow
 //! syntax that tolerates the usual slips: trailing commas, single quotes), so what
-//! did parse is still checked.
+//! did parse is still checked. Strings are `DoubleQuoted`, numbers and words
+//! `Plain`, objects and arrays `Flow`.
 
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use super::{Entry, Node, NodeKind, Parsed, ScalarKind, Span, MAX_DEPTH};
-use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
+use super::{
+    CollectionStyle, Entry, Node, NodeKind, Parsed, ScalarKind, ScalarStyle, Span, Syntax,
+    SyntaxError, SyntaxErrorKind, MAX_DEPTH,
+};
 
 pub(super) fn parse(text: &str) -> Parsed {
     let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[base..];
     if let Some(at) = too_deep(body) {
         return Parsed {
-            diagnostics: vec![Diagnostic::new(
-                Code::InvalidSyntax,
+            errors: vec![SyntaxError::new(
+                SyntaxErrorKind::Invalid,
                 Span::empty(at + base),
                 format!("invalid JSON: nesting deeper than {MAX_DEPTH} levels"),
             )],
             damaged: vec![Span::new(base, text.len())],
-            ..Parsed::default()
+            ..Parsed::empty(Syntax::Json)
         };
     }
     let options = ParseOptions {
@@ -39,25 +41,26 @@ pub(super) fn parse(text: &str) -> Parsed {
     match jsonc_parser::parse_to_ast(body, &CollectOptions::default(), &options) {
         Ok(result) => Parsed {
             root: result.value.as_ref().map(|v| convert(v, base)),
-            ..Parsed::default()
+            ..Parsed::empty(Syntax::Json)
         },
         Err(e) => {
             let range = e.range();
             let span = Span::new(range.start + base, range.end + base);
-            let error = Diagnostic::new(
-                Code::InvalidSyntax,
+            let error = SyntaxError::new(
+                SyntaxErrorKind::Invalid,
                 span,
                 format!("invalid JSON: {}", e.kind()),
             );
             let mut recovered = super::yaml::parse(text);
+            recovered.syntax = Syntax::Json;
             let yaml_ok = !recovered
-                .diagnostics
+                .errors
                 .iter()
-                .any(|d| d.code == Code::InvalidSyntax);
+                .any(|d| d.kind == SyntaxErrorKind::Invalid);
             recovered
-                .diagnostics
-                .retain(|d| d.code != Code::InvalidSyntax);
-            recovered.diagnostics.insert(0, error);
+                .errors
+                .retain(|d| d.kind != SyntaxErrorKind::Invalid);
+            recovered.errors.insert(0, error);
             recovered.comments.clear();
             if yaml_ok {
                 recovered.damaged = vec![span];
@@ -97,12 +100,20 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// Every JSON node is flow: collections are bracketed, and scalars sit in them.
 fn convert(value: &Value, base: usize) -> Node {
+    convert_node(value, base).with_style(CollectionStyle::Flow)
+}
+
+fn convert_node(value: &Value, base: usize) -> Node {
     let span = |r: jsonc_parser::common::Range| Span::new(r.start + base, r.end + base);
     match value {
-        Value::StringLit(s) => {
-            Node::scalar(s.value.to_string(), ScalarKind::Str, true, span(s.range))
-        }
+        Value::StringLit(s) => Node::scalar(
+            s.value.to_string(),
+            ScalarKind::Str,
+            ScalarStyle::DoubleQuoted,
+            span(s.range),
+        ),
         Value::NumberLit(n) => {
             let kind = match n.value.parse::<i64>() {
                 Ok(i) => ScalarKind::Int(i),
@@ -111,19 +122,26 @@ fn convert(value: &Value, base: usize) -> Node {
                     .parse::<f64>()
                     .map_or(ScalarKind::Str, ScalarKind::Float),
             };
-            Node::scalar(n.value, kind, false, span(n.range))
+            Node::scalar(n.value, kind, ScalarStyle::Plain, span(n.range))
         }
         Value::BooleanLit(b) => {
             let text = if b.value { "true" } else { "false" };
-            Node::scalar(text, ScalarKind::Bool(b.value), false, span(b.range))
+            Node::scalar(
+                text,
+                ScalarKind::Bool(b.value),
+                ScalarStyle::Plain,
+                span(b.range),
+            )
         }
-        Value::NullKeyword(n) => Node::scalar("null", ScalarKind::Null, false, span(n.range)),
-        Value::Array(a) => Node {
-            kind: NodeKind::Seq(a.elements.iter().map(|v| convert(v, base)).collect()),
-            span: span(a.range),
-        },
-        Value::Object(o) => Node {
-            kind: NodeKind::Map(
+        Value::NullKeyword(n) => {
+            Node::scalar("null", ScalarKind::Null, ScalarStyle::Plain, span(n.range))
+        }
+        Value::Array(a) => Node::new(
+            NodeKind::Seq(a.elements.iter().map(|v| convert(v, base)).collect()),
+            span(a.range),
+        ),
+        Value::Object(o) => Node::new(
+            NodeKind::Map(
                 o.properties
                     .iter()
                     .map(|p| {
@@ -131,13 +149,17 @@ fn convert(value: &Value, base: usize) -> Node {
                             ObjectPropName::String(s) => Node::scalar(
                                 s.value.to_string(),
                                 ScalarKind::Str,
-                                true,
+                                ScalarStyle::DoubleQuoted,
                                 span(s.range),
                             ),
-                            ObjectPropName::Word(w) => {
-                                Node::scalar(w.value, ScalarKind::Str, false, span(w.range))
-                            }
-                        };
+                            ObjectPropName::Word(w) => Node::scalar(
+                                w.value,
+                                ScalarKind::Str,
+                                ScalarStyle::Plain,
+                                span(w.range),
+                            ),
+                        }
+                        .with_style(CollectionStyle::Flow);
                         Entry {
                             key,
                             value: convert(&p.value, base),
@@ -145,7 +167,7 @@ fn convert(value: &Value, base: usize) -> Node {
                     })
                     .collect(),
             ),
-            span: span(o.range),
-        },
+            span(o.range),
+        ),
     }
 }

@@ -1,15 +1,20 @@
-//! YAML and JSON into one spanned tree. Every key and value knows its byte range;
-//! parsing is error-tolerant: syntax errors become `TRF001` findings and whatever
-//! did parse is still returned for checking.
+//! YAML and JSON into one spanned tree. Every key and value knows its byte range
+//! and how it was written (scalar and collection style, and the alias it was
+//! reached through); parsing is error-tolerant: syntax errors are returned beside
+//! the tree as [`SyntaxError`]s (the engine turns them into `TRF001`–`TRF003`) and
+//! whatever did parse is still returned for checking.
+//!
+//! This module is a leaf: it imports nothing else of the crate. [`edit`] is the one
+//! place that writes YAML or JSON text.
 
+pub mod edit;
 mod json;
 mod text;
 mod yaml;
 
-pub use text::{clamp_to_char_boundary, LineIndex, Span};
+use std::collections::HashMap;
 
-use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
+pub use text::{clamp_to_char_boundary, LineIndex, Span};
 
 /// Deepest nesting of collections accepted from either syntax. Deeper input is a
 /// syntax error rather than a risk to the stack.
@@ -28,13 +33,41 @@ pub enum ScalarKind {
     Str,
 }
 
+/// How a scalar was written. JSON strings are `DoubleQuoted`; JSON numbers, `true`,
+/// `false` and `null` are `Plain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` block scalar.
+    Literal,
+    /// `>` block scalar.
+    Folded,
+}
+
+/// How a mapping or a list was written: indented lines, or `{...}` / `[...]`
+/// (every JSON object and array is `Flow`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CollectionStyle {
+    #[default]
+    Block,
+    Flow,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
     /// The value after escapes and folding; for plain scalars the source text.
     pub text: String,
     pub kind: ScalarKind,
+    pub style: ScalarStyle,
+}
+
+impl Scalar {
     /// Written with quotes (or as a YAML block scalar): never read as a number.
-    pub quoted: bool,
+    pub fn quoted(&self) -> bool {
+        self.style != ScalarStyle::Plain
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -44,10 +77,29 @@ pub enum NodeKind {
     Scalar(Scalar),
 }
 
+/// Where a node reached through a YAML alias (`*name`) was defined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alias {
+    /// The anchor's name, without `&`.
+    pub name: String,
+    /// The `&name` token.
+    pub anchor: Span,
+    /// The anchored node's own span: where an edit of this value must go.
+    pub target: Span,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub kind: NodeKind,
+    /// For a node reached through an alias, the `*name` token; the nodes inside it
+    /// keep the spans of the anchored text.
     pub span: Span,
+    /// Block or flow: for a mapping or list how it is written; for a scalar, the
+    /// style of the collection it sits in (plain text in a flow collection may not
+    /// hold `, [ ] { }`).
+    pub style: CollectionStyle,
+    /// Set when this node is an alias's copy of an anchored node.
+    pub alias: Option<Box<Alias>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -64,18 +116,50 @@ impl Entry {
 }
 
 impl Node {
-    pub fn scalar(text: impl Into<String>, kind: ScalarKind, quoted: bool, span: Span) -> Node {
+    /// A node written in block style, not reached through an alias.
+    pub fn new(kind: NodeKind, span: Span) -> Node {
         Node {
-            kind: NodeKind::Scalar(Scalar {
-                text: text.into(),
-                kind,
-                quoted,
-            }),
+            kind,
             span,
+            style: CollectionStyle::Block,
+            alias: None,
         }
     }
+    pub fn map(entries: Vec<Entry>, span: Span) -> Node {
+        Node::new(NodeKind::Map(entries), span)
+    }
+    pub fn seq(items: Vec<Node>, span: Span) -> Node {
+        Node::new(NodeKind::Seq(items), span)
+    }
+    pub fn scalar(
+        text: impl Into<String>,
+        kind: ScalarKind,
+        style: ScalarStyle,
+        span: Span,
+    ) -> Node {
+        Node::new(
+            NodeKind::Scalar(Scalar {
+                text: text.into(),
+                kind,
+                style,
+            }),
+            span,
+        )
+    }
     pub fn null(span: Span) -> Node {
-        Node::scalar("", ScalarKind::Null, false, span)
+        Node::scalar("", ScalarKind::Null, ScalarStyle::Plain, span)
+    }
+    pub fn with_style(mut self, style: CollectionStyle) -> Node {
+        self.style = style;
+        self
+    }
+    pub fn is_flow(&self) -> bool {
+        self.style == CollectionStyle::Flow
+    }
+    /// The span of the text that defines this value: the anchored node for an
+    /// alias, else the node itself. Findings about the value and edits of it go here.
+    pub fn source_span(&self) -> Span {
+        self.alias.as_ref().map_or(self.span, |a| a.target)
     }
     pub fn as_scalar(&self) -> Option<&Scalar> {
         match &self.kind {
@@ -218,20 +302,67 @@ impl Syntax {
     }
 }
 
+/// What kind of problem a [`SyntaxError`] is (the engine's `TRF001`, `TRF002`,
+/// `TRF003`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// The text is not valid YAML or JSON.
+    Invalid,
+    /// A later occurrence of `key` in one mapping; `first` is the first one's key.
+    DuplicateKey { key: String, first: Span },
+    /// Valid YAML that a record may not use (custom tags, several documents, alias
+    /// expansion beyond the limit, non-scalar keys).
+    Unsupported,
+}
+
+/// A problem found while parsing, with the words a curator reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub span: Span,
+    pub message: String,
+}
+
+impl SyntaxError {
+    pub fn new(kind: SyntaxErrorKind, span: Span, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            kind,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
 /// The result of parsing one document.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Parsed {
     /// `None` for an empty document.
     pub root: Option<Node>,
+    /// The syntax the document was read as (and is written back in by [`edit`]).
+    pub syntax: Syntax,
     pub comments: Vec<Comment>,
-    /// TRF001, TRF002, TRF003.
-    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<SyntaxError>,
     /// Regions the parser could not read. A mapping overlapping one is incomplete,
     /// so missing-key checks skip it.
     pub damaged: Vec<Span>,
 }
 
+impl Default for Parsed {
+    fn default() -> Self {
+        Parsed::empty(Syntax::Yaml)
+    }
+}
+
 impl Parsed {
+    pub fn empty(syntax: Syntax) -> Parsed {
+        Parsed {
+            root: None,
+            syntax,
+            comments: Vec::new(),
+            errors: Vec::new(),
+            damaged: Vec::new(),
+        }
+    }
     pub fn is_damaged(&self, span: Span) -> bool {
         self.damaged
             .iter()
@@ -239,42 +370,55 @@ impl Parsed {
     }
 }
 
-/// Parse a document. Never panics; every problem becomes a diagnostic.
+/// Parse a document. Never panics; every problem becomes a [`SyntaxError`].
 pub fn parse(text: &str, syntax: Syntax) -> Parsed {
     let mut parsed = match syntax {
         Syntax::Yaml => yaml::parse(text),
         Syntax::Json => json::parse(text),
     };
+    parsed.syntax = syntax;
     if let Some(root) = &parsed.root {
-        duplicate_keys(root, &mut parsed.diagnostics);
+        duplicate_keys(root, &mut parsed.errors);
     }
     parsed
 }
 
-/// `TRF002` on every later occurrence of a key, the first as related information.
-fn duplicate_keys(node: &Node, out: &mut Vec<Diagnostic>) {
-    match &node.kind {
-        NodeKind::Map(entries) => {
-            for (i, e) in entries.iter().enumerate() {
-                if let Some(k) = e.key_text() {
-                    if let Some(first) = entries[..i].iter().find(|p| p.key_text() == Some(k)) {
-                        out.push(
-                            Diagnostic::new(
-                                Code::DuplicateKey,
+/// Every later occurrence of a key in a mapping. One hash set per mapping, so
+/// linear in the number of keys. Nodes copied by an alias are the anchored node's
+/// (already reported there) and are not walked again.
+fn duplicate_keys(node: &Node, out: &mut Vec<SyntaxError>) {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if node.alias.is_some() {
+            continue;
+        }
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                let mut first: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+                for e in entries {
+                    if let Some(k) = e.key_text() {
+                        match first.get(k) {
+                            Some(&at) => out.push(SyntaxError::new(
+                                SyntaxErrorKind::DuplicateKey {
+                                    key: k.to_string(),
+                                    first: at,
+                                },
                                 e.key.span,
                                 format!(
                                     "duplicate key `{k}`; the first occurrence is the one checked"
                                 ),
-                            )
-                            .with_related(first.key.span, format!("first `{k}` is here")),
-                        );
+                            )),
+                            None => {
+                                first.insert(k, e.key.span);
+                            }
+                        }
                     }
                 }
-                duplicate_keys(&e.value, out);
+                stack.extend(entries.iter().rev().map(|e| &e.value));
             }
+            NodeKind::Seq(items) => stack.extend(items.iter().rev()),
+            NodeKind::Scalar(_) => {}
         }
-        NodeKind::Seq(items) => items.iter().for_each(|n| duplicate_keys(n, out)),
-        NodeKind::Scalar(_) => {}
     }
 }
 

@@ -5,18 +5,20 @@
 //! error is blanked with spaces (byte offsets stay valid) and the text parsed again,
 //! a bounded number of times. Every error found is a `TRF001`; blanked lines are
 //! marked damaged so that their mapping is not also reported as missing keys.
+//!
+//! Each node keeps its scalar or collection style; a node reached through an alias
+//! is a copy of the anchored node carrying the alias's span and an [`Alias`] naming
+//! the anchor, so that edits go to the anchored text.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use granit_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, StructureStyle, Tag};
 
 use super::{
-    resolve_plain, Comment, Entry, Node, NodeKind, Parsed, ScalarKind, Span, MAX_ALIAS_NODES,
-    MAX_DEPTH,
+    resolve_plain, Alias, CollectionStyle, Comment, Entry, Node, NodeKind, Parsed, ScalarKind,
+    Span, Syntax, SyntaxError, SyntaxErrorKind, MAX_ALIAS_NODES, MAX_DEPTH,
 };
-use crate::codes::Code;
-use crate::diagnostic::Diagnostic;
 
 /// How many syntax errors one file may report before the rest is left unread.
 const MAX_RECOVERIES: usize = 8;
@@ -33,8 +35,8 @@ pub(super) fn parse(text: &str) -> Parsed {
             return out.finish(errors, damaged);
         };
         let at = offset.min(work.len());
-        errors.push(Diagnostic::new(
-            Code::InvalidSyntax,
+        errors.push(SyntaxError::new(
+            SyntaxErrorKind::Invalid,
             Span::empty(at + base),
             format!("invalid YAML: {message}"),
         ));
@@ -74,14 +76,23 @@ struct Frame {
     flow: bool,
 }
 
+/// What an anchor id stands for: the anchored node, its size, and its `&name`.
+struct Anchored {
+    node: Node,
+    count: usize,
+    name: Option<(String, Span)>,
+}
+
 struct Builder<'t> {
     text: &'t str,
     base: usize,
     stack: Vec<Frame>,
     root: Option<Node>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, Anchored>,
+    /// Names of anchors whose node is still open (collections), by id.
+    names: HashMap<usize, (String, Span)>,
     alias_nodes: usize,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<SyntaxError>,
     comments: Vec<Comment>,
     documents: usize,
     error: Option<(usize, String)>,
@@ -89,18 +100,19 @@ struct Builder<'t> {
 
 struct Built {
     root: Option<Node>,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<SyntaxError>,
     comments: Vec<Comment>,
     error: Option<(usize, String)>,
 }
 
 impl Built {
-    fn finish(self, mut errors: Vec<Diagnostic>, damaged: Vec<Span>) -> Parsed {
+    fn finish(self, mut errors: Vec<SyntaxError>, damaged: Vec<Span>) -> Parsed {
         errors.extend(self.diagnostics);
         Parsed {
             root: self.root,
+            syntax: Syntax::Yaml,
             comments: self.comments,
-            diagnostics: errors,
+            errors,
             damaged,
         }
     }
@@ -114,6 +126,7 @@ impl<'t> Builder<'t> {
             stack: Vec::new(),
             root: None,
             anchors: HashMap::new(),
+            names: HashMap::new(),
             alias_nodes: 0,
             diagnostics: Vec::new(),
             comments: Vec::new(),
@@ -144,6 +157,7 @@ impl<'t> Builder<'t> {
         let mut options = granit_parser::Options::default();
         options.flow_nesting_limit = MAX_DEPTH;
         options.block_nesting_limit = MAX_DEPTH;
+        options.emit_anchor_events = true;
         let mut parser = Parser::new_from_str_with_options(self.text, options);
         while let Some(next) = parser.next_event() {
             match next {
@@ -210,8 +224,8 @@ impl<'t> Builder<'t> {
             Event::DocumentStart(..) => {
                 self.documents += 1;
                 if self.documents > 1 {
-                    self.diagnostics.push(Diagnostic::new(
-                        Code::UnsupportedYaml,
+                    self.diagnostics.push(SyntaxError::new(
+                        SyntaxErrorKind::Unsupported,
                         Span::new(span.start, span.start + 3.min(self.text.len() + self.base - span.start)),
                         "a second YAML document starts here; a record file holds exactly one document",
                     ));
@@ -222,31 +236,47 @@ impl<'t> Builder<'t> {
                 span,
                 text: text.into_owned(),
             }),
+            Event::Anchor(id, name) => {
+                let named = (name.into_owned(), span);
+                match self.anchors.get_mut(&id) {
+                    Some(a) => a.name = Some(named),
+                    None => {
+                        self.names.insert(id, named);
+                    }
+                }
+            }
             Event::Scalar(value, style, anchor, tag) => {
-                let (kind, quoted) = match style {
-                    ScalarStyle::Plain => (resolve_plain(&value), false),
-                    _ => (ScalarKind::Str, true),
+                let style = match style {
+                    ScalarStyle::Plain => super::ScalarStyle::Plain,
+                    ScalarStyle::SingleQuoted => super::ScalarStyle::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => super::ScalarStyle::DoubleQuoted,
+                    ScalarStyle::Literal => super::ScalarStyle::Literal,
+                    _ => super::ScalarStyle::Folded,
+                };
+                let kind = match style {
+                    super::ScalarStyle::Plain => resolve_plain(&value),
+                    _ => ScalarKind::Str,
                 };
                 let kind = match tag.as_deref() {
                     Some(t) => self.tagged(t, gspan, kind, &value),
                     None => kind,
                 };
                 // An empty value (`status:`) has no text, whatever the parser calls it.
-                let text = if span.start == span.end && style == ScalarStyle::Plain {
+                let text = if span.start == span.end && style == super::ScalarStyle::Plain {
                     String::new()
                 } else {
                     value.into_owned()
                 };
-                let node = Node::scalar(text, kind, quoted, span);
+                let node = Node::scalar(text, kind, style, span);
                 self.complete(node, anchor);
             }
-            Event::SequenceStart(_, anchor, tag) => {
+            Event::SequenceStart(style, anchor, tag) => {
                 if let Some(t) = tag.as_deref() {
                     self.tagged(t, gspan, ScalarKind::Null, "");
                 }
-                self.open(FrameKind::Seq(Vec::new()), span.start, anchor);
+                self.open(FrameKind::Seq(Vec::new()), span.start, anchor, style);
             }
-            Event::MappingStart(_, anchor, tag) => {
+            Event::MappingStart(style, anchor, tag) => {
                 if let Some(t) = tag.as_deref() {
                     self.tagged(t, gspan, ScalarKind::Null, "");
                 }
@@ -254,7 +284,7 @@ impl<'t> Builder<'t> {
                     entries: Vec::new(),
                     key: None,
                 };
-                self.open(kind, span.start, anchor);
+                self.open(kind, span.start, anchor, style);
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(frame) = self.stack.pop() {
@@ -264,18 +294,25 @@ impl<'t> Builder<'t> {
             }
             Event::Alias(id) => {
                 let node = match self.anchors.get(&id) {
-                    Some((node, count)) if self.alias_nodes + count <= MAX_ALIAS_NODES => {
-                        self.alias_nodes += count;
-                        let mut node = node.clone();
+                    Some(a) if self.alias_nodes + a.count <= MAX_ALIAS_NODES => {
+                        self.alias_nodes += a.count;
+                        let mut node = a.node.clone();
+                        let (name, anchor) = a.name.clone().unwrap_or_default();
+                        let target = node.source_span();
                         node.span = span;
+                        node.alias = Some(Box::new(Alias {
+                            name,
+                            anchor,
+                            target,
+                        }));
                         node
                     }
                     _ => {
                         // Reported once, on the first alias over the limit.
                         if self.alias_nodes <= MAX_ALIAS_NODES {
                             self.alias_nodes = MAX_ALIAS_NODES + 1;
-                            self.diagnostics.push(Diagnostic::new(
-                                Code::UnsupportedYaml,
+                            self.diagnostics.push(SyntaxError::new(
+                                SyntaxErrorKind::Unsupported,
                                 span,
                                 format!(
                                     "this alias would expand the document beyond {MAX_ALIAS_NODES} nodes; it and any later alias are not expanded"
@@ -294,11 +331,8 @@ impl<'t> Builder<'t> {
 }
 
 impl Builder<'_> {
-    fn open(&mut self, kind: FrameKind, start: usize, anchor: usize) {
-        let flow = matches!(
-            self.text.as_bytes().get(start.wrapping_sub(self.base)),
-            Some(b'[' | b'{')
-        );
+    fn open(&mut self, kind: FrameKind, start: usize, anchor: usize, style: StructureStyle) {
+        let flow = style == StructureStyle::Flow;
         self.stack.push(Frame {
             kind,
             start,
@@ -326,8 +360,8 @@ impl Builder<'_> {
                 let span = gspan
                     .tag_span()
                     .map_or_else(|| self.span(gspan), |t| self.span(&t));
-                self.diagnostics.push(Diagnostic::new(
-                    Code::UnsupportedYaml,
+                self.diagnostics.push(SyntaxError::new(
+                    SyntaxErrorKind::Unsupported,
                     span,
                     format!(
                         "custom tag `{}` is not supported in a trial record; remove it",
@@ -368,11 +402,13 @@ impl Builder<'_> {
             (None, Some(e)) => e.end,
             (None, None) => frame.start,
         };
+        let style = if frame.flow {
+            CollectionStyle::Flow
+        } else {
+            CollectionStyle::Block
+        };
         (
-            Node {
-                kind,
-                span: Span::new(frame.start, end),
-            },
+            Node::new(kind, Span::new(frame.start, end)).with_style(style),
             frame.anchor,
         )
     }
@@ -381,10 +417,27 @@ impl Builder<'_> {
         self.complete(node, anchor);
     }
 
-    fn complete(&mut self, node: Node, anchor: usize) {
+    fn complete(&mut self, mut node: Node, anchor: usize) {
+        // A scalar remembers whether it sits in a flow collection; an alias's copy
+        // keeps its anchor's, where edits of it go.
+        if node.as_scalar().is_some() && node.alias.is_none() {
+            if let Some(f) = self.stack.last() {
+                if f.flow {
+                    node.style = CollectionStyle::Flow;
+                }
+            }
+        }
         if anchor != 0 {
             let count = node.count();
-            self.anchors.insert(anchor, (node.clone(), count));
+            let name = self.names.remove(&anchor);
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    count,
+                    name,
+                },
+            );
         }
         self.place((node, 0));
     }
@@ -406,8 +459,8 @@ impl Builder<'_> {
             }) => match key.take() {
                 None => {
                     if node.as_scalar().is_none() {
-                        self.diagnostics.push(Diagnostic::new(
-                            Code::UnsupportedYaml,
+                        self.diagnostics.push(SyntaxError::new(
+                            SyntaxErrorKind::Unsupported,
                             node.span,
                             "a mapping key must be plain text, not a list or mapping",
                         ));
