@@ -69,7 +69,10 @@ fn many_arms(n: usize) -> String {
     }
     s.push_str("interventions:\n");
     for i in 0..n / 2 {
-        let _ = write!(s, "  - id: drug-{i}\n    type: BIOLOGICAL\n    name: Drug {i}\n");
+        let _ = write!(
+            s,
+            "  - id: drug-{i}\n    type: BIOLOGICAL\n    name: Drug {i}\n"
+        );
     }
     s
 }
@@ -121,7 +124,10 @@ fn child(path: &Path) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(Path::new(&args[1]));
         return;
@@ -134,7 +140,10 @@ fn main() {
         ("100,000 keys in one mapping", many_keys(n(100_000.0))),
         ("100,000 duplicate keys", duplicate_keys(n(100_000.0))),
         ("1 MB flow list of numbers", flow_numbers(n(1_000_000.0))),
-        ("1 MB flow list of empty lists", flow_empty_lists(n(1_000_000.0))),
+        (
+            "1 MB flow list of empty lists",
+            flow_empty_lists(n(1_000_000.0)),
+        ),
         ("70,000 arms (5 MB)", many_arms(n(70_000.0))),
         ("200,000-line results", many_results(n(200_000.0))),
     ];
@@ -160,7 +169,10 @@ fn main() {
         if child.try_wait().unwrap().is_none() {
             let _ = child.kill();
             let _ = child.wait();
-            println!("{name:<32} {:>9.2} did not finish in {LIMIT_SECS} s", text.len() as f64 / 1e6);
+            println!(
+                "{name:<32} {:>9.2} did not finish in {LIMIT_SECS} s",
+                text.len() as f64 / 1e6
+            );
             continue;
         }
         let out = child.wait_with_output().unwrap();
@@ -171,7 +183,10 @@ fn main() {
         if f.len() < 3 || !out.status.success() {
             println!(
                 "{name:<32} {mb:>9.2} FAILED: {}",
-                String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("")
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .last()
+                    .unwrap_or("")
             );
             continue;
         }
