@@ -15,7 +15,7 @@
 //! clamped; diagnostics are published only while the version they were computed
 //! from is current.
 
-mod convert;
+pub mod convert;
 pub mod document;
 mod editing;
 pub mod framing;
