@@ -15,13 +15,13 @@ secs=${1:-60}
 shift || true
 export RUSTC_BOOTSTRAP=1
 targets=${*:-$(cargo fuzz list)}
-cargo fuzz build -O $targets >/dev/null 2>&1 || cargo fuzz build -O $targets
+cargo fuzz build -O -s none >/dev/null 2>&1 || cargo fuzz build -O -s none
 mkdir -p logs
 total=0
 for t in $targets; do
   mkdir -p "corpus/$t"
   status=0
-  cargo fuzz run -O "$t" "corpus/$t" seeds -- \
+  cargo fuzz run -O -s none "$t" "corpus/$t" seeds -- \
     -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 -timeout=20 \
     >"logs/$t.log" 2>&1 || status=$?
   execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "logs/$t.log" | grep -oE '[0-9]+$' || echo 0)

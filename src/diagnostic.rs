@@ -73,3 +73,89 @@ impl Diagnostic {
         self
     }
 }
+
+/// Most findings of one code listed for one file. Beyond it, one closing finding of
+/// that code says how many more there are: a file with 100,000 wrong values gets a
+/// readable report and a bounded one (memory, editor, terminal).
+pub const MAX_PER_CODE: usize = 200;
+
+/// Keep the first [`MAX_PER_CODE`] findings of each code (in the given order), then
+/// one closing "and N more" finding per capped code, at the first one left out (or
+/// after the last one listed). `omitted` counts findings a check counted but did
+/// not keep.
+pub fn cap_per_code(diagnostics: Vec<Diagnostic>, omitted: &[(Code, usize)]) -> Vec<Diagnostic> {
+    let mut counts: std::collections::HashMap<Code, usize> = std::collections::HashMap::new();
+    for d in &diagnostics {
+        *counts.entry(d.code).or_default() += 1;
+    }
+    let listed_counts = counts.clone();
+    for (c, n) in omitted {
+        *counts.entry(*c).or_default() += n;
+    }
+    if counts.values().all(|n| *n <= MAX_PER_CODE) {
+        return diagnostics;
+    }
+    let mut kept = Vec::with_capacity(diagnostics.len().min(counts.len() * (MAX_PER_CODE + 1)));
+    let mut listed: std::collections::HashMap<Code, usize> = std::collections::HashMap::new();
+    let closing = |d: &Diagnostic, more: usize| {
+        let code = d.code;
+        Diagnostic {
+            message: format!(
+                "and {more} more `{code}` finding{} in this file, not listed (the first {MAX_PER_CODE} are)",
+                if more == 1 { "" } else { "s" }
+            ),
+            related: Vec::new(),
+            fix: None,
+            ..d.clone()
+        }
+    };
+    for d in diagnostics {
+        let n = listed.entry(d.code).or_default();
+        *n += 1;
+        if *n <= MAX_PER_CODE {
+            // The last one listed of a code whose extra findings were all only
+            // counted: the closing finding follows it.
+            let last = *n == listed_counts[&d.code] && counts[&d.code] > MAX_PER_CODE;
+            let more = counts[&d.code] - *n;
+            kept.push(d);
+            if last {
+                let c = closing(kept.last().expect("just pushed"), more);
+                kept.push(c);
+            }
+        } else if *n == MAX_PER_CODE + 1 {
+            kept.push(closing(&d, counts[&d.code] - MAX_PER_CODE));
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_beyond_the_cap_become_one_closing_finding() {
+        let many: Vec<Diagnostic> = (0..MAX_PER_CODE + 5)
+            .map(|i| Diagnostic::new(Code::WrongType, Span::new(i, i + 1), "wrong"))
+            .chain([Diagnostic::new(Code::UnknownKey, Span::new(0, 1), "key")])
+            .collect();
+        let capped = cap_per_code(many, &[]);
+        assert_eq!(capped.len(), MAX_PER_CODE + 2);
+        let last = capped.iter().rfind(|d| d.code == Code::WrongType).unwrap();
+        assert_eq!(last.span, Span::new(MAX_PER_CODE, MAX_PER_CODE + 1));
+        assert!(
+            last.message.starts_with("and 5 more `TRF012` findings"),
+            "{}",
+            last.message
+        );
+        assert!(capped.iter().any(|d| d.code == Code::UnknownKey));
+        let few = vec![Diagnostic::new(Code::WrongType, Span::new(0, 1), "wrong")];
+        assert_eq!(cap_per_code(few.clone(), &[]), few);
+        // Findings only counted by a check still count.
+        let capped = cap_per_code(few.clone(), &[(Code::WrongType, MAX_PER_CODE)]);
+        assert_eq!(capped.len(), 2);
+        assert!(capped[1]
+            .message
+            .starts_with(&format!("and {MAX_PER_CODE} more")));
+    }
+}

@@ -27,6 +27,8 @@ pub struct Analysis {
     pub lines: LineIndex,
     pub parsed: Parsed,
     pub diagnostics: Vec<Diagnostic>,
+    /// Per code, findings counted but not kept (see `diagnostic::cap_per_code`).
+    pub omitted: Vec<(Code, usize)>,
     pub index: LocalIndex,
     pub summary: RecordSummary,
 }
@@ -54,6 +56,7 @@ pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
                 text,
                 parsed: Parsed::default(),
                 diagnostics: vec![d],
+                omitted: Vec::new(),
                 index: LocalIndex::default(),
                 summary: RecordSummary::default(),
             }
@@ -68,7 +71,9 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
     let index = LocalIndex::build(root);
     let summary = RecordSummary::build(root);
     let mut diagnostics: Vec<Diagnostic> = parsed.errors.iter().map(syntax_diagnostic).collect();
-    diagnostics.extend(rules::schema::check(&parsed, text, config.schema()));
+    let verdict = rules::schema::check(&parsed, text, config.schema());
+    diagnostics.extend(verdict.diagnostics);
+    let omitted = verdict.omitted;
     let unsupported = diagnostics.iter().any(|d| d.code == Code::FormatVersion);
     if !unsupported {
         let cx = Context {
@@ -86,6 +91,7 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
         text: text.to_string(),
         lines: LineIndex::new(text),
         diagnostics,
+        omitted,
         index,
         summary,
         parsed,
@@ -120,13 +126,14 @@ pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
 }
 
 /// Add the workspace phase's findings, then apply precedence, configured severities
-/// and suppressions, and order by position.
+/// and suppressions, order by position, and cap the findings of each code.
 pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -> Checked {
     let Analysis {
         text,
         lines,
         parsed,
         mut diagnostics,
+        omitted,
         ..
     } = analysis;
     diagnostics.extend(workspace);
@@ -143,6 +150,11 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
+    let omitted: Vec<(Code, usize)> = omitted
+        .into_iter()
+        .filter(|(c, _)| config.severity(*c, c.severity()).is_some())
+        .collect();
+    let diagnostics = crate::diagnostic::cap_per_code(diagnostics, &omitted);
     Checked {
         text,
         lines,

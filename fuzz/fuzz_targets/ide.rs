@@ -23,10 +23,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "{s:?}");
     };
     for syntax in [Syntax::Yaml, Syntax::Json] {
-        for c in ide::completion(text, syntax, offset, schema, &ws) {
+        for c in ide::completion(text, syntax, offset, &schema, &ws) {
             inside(c.replace);
         }
-        if let Some(h) = ide::hover(text, syntax, offset, schema, &ws) {
+        if let Some(h) = ide::hover(text, syntax, offset, &schema, &ws) {
             inside(h.span);
         }
         if let Some((symbol, span)) = ide::symbol_at(text, syntax, offset) {

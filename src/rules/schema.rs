@@ -21,47 +21,43 @@ use crate::schema::{normalize, Schema};
 use crate::syntax::edit::Editor;
 use crate::syntax::{Node, NodeKind, Parsed, ScalarKind, Span};
 
-pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
+/// The schema's findings, and per code how many more were counted but not kept.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    pub diagnostics: Vec<Diagnostic>,
+    pub omitted: Vec<(Code, usize)>,
+}
+
+/// Findings of one code kept by the schema phase; the rest are only counted (the
+/// engine lists `MAX_PER_CODE` of a code and counts the rest anyway), so a record
+/// of 300,000 wrong values holds 800 findings, not 300,000.
+const KEEP_PER_CODE: usize = 4 * crate::diagnostic::MAX_PER_CODE;
+
+pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Verdict {
     let empty = Node::map(
         Vec::new(),
         Span::empty(if text.starts_with('\u{feff}') { 3 } else { 0 }),
     );
     let root = parsed.root.as_ref().unwrap_or(&empty);
     if let Some(d) = unsupported_version(root) {
-        return vec![d];
+        return Verdict {
+            diagnostics: vec![d],
+            omitted: Vec::new(),
+        };
     }
     let mut instance = root.to_json();
-    let mut errors: Vec<ValidationError<'static>>;
-    let mut rounds = 0;
-    loop {
-        errors = schema
-            .validator()
-            .iter_errors(&instance)
-            .map(|e| e.to_owned())
-            .collect();
-        rounds += 1;
-        let mut patched = false;
-        for e in &errors {
-            if let ValidationErrorKind::Type { kind } = e.kind() {
-                if expects(kind, JsonType::String) {
-                    let path = e.instance_path().as_str();
-                    if let Some((node, _)) = root.pointer(path) {
-                        if let Some(s) = node.as_scalar() {
-                            if !s.quoted() && s.kind != ScalarKind::Null {
-                                if let Some(slot) = instance.pointer_mut(path) {
-                                    *slot = Value::String(s.text.clone());
-                                    patched = true;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if !patched || rounds >= 3 {
-            break;
-        }
+    let validator = schema.validator();
+    // Most records are valid: one cheap pass says so without collecting anything.
+    if validator.is_valid(&instance) {
+        return Verdict::default();
     }
+    // The verdict is collected in pieces: the validator gathers each list's errors
+    // at once (each holding paths and the value it is about), so a list of 100,000
+    // wrong items would cost hundreds of bytes per item of the file. Lists longer
+    // than `CHUNK` are cut to their first `CHUNK` items; the rest is judged `CHUNK`
+    // items at a time, in place of the list, with paths shifted back.
+    let mut tails = Vec::new();
+    cut_long_lists(&mut instance, &mut String::new(), &mut tails);
     let mut mapper = Mapper {
         root,
         text,
@@ -70,15 +66,106 @@ pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Vec<Diagnostic> {
         parsed,
         out: Vec::new(),
         seen: HashSet::new(),
+        counts: HashMap::new(),
+        omitted: HashMap::new(),
+        missing_at: HashMap::new(),
         missing: Vec::new(),
-        renamed: Vec::new(),
+        renamed: HashSet::new(),
         maps: HashMap::new(),
         known: HashMap::new(),
+        shift: None,
     };
-    for e in &errors {
-        mapper.map(e);
+    judge(validator, root, &mut instance, &mut mapper);
+    for (path, tail) in tails {
+        let mut offset = CHUNK;
+        let mut rest = tail.into_iter();
+        loop {
+            let chunk: Vec<Value> = rest.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len();
+            let mut piece = instance.clone();
+            if let Some(slot) = piece.pointer_mut(&path) {
+                *slot = Value::Array(chunk);
+                mapper.shift = Some((path.clone(), offset));
+                judge(validator, root, &mut piece, &mut mapper);
+            }
+            offset += n;
+        }
     }
+    mapper.shift = None;
     mapper.finish()
+}
+
+/// Items of a list judged in one validation pass (see `check`).
+const CHUNK: usize = 1000;
+
+/// Cut every list longer than `CHUNK` (depth first), keeping each cut tail with the
+/// list's JSON pointer.
+fn cut_long_lists(value: &mut Value, path: &mut String, tails: &mut Vec<(String, Vec<Value>)>) {
+    let len = path.len();
+    match value {
+        Value::Array(items) => {
+            if items.len() > CHUNK {
+                tails.push((path.clone(), items.split_off(CHUNK)));
+            }
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push('/');
+                path.push_str(&i.to_string());
+                cut_long_lists(item, path, tails);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                path.push('/');
+                path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                cut_long_lists(v, path, tails);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Validate one piece and map its errors. Unquoted numbers and booleans where a
+/// string belongs are first re-read as their text (a patch can uncover another
+/// below it, hence rounds). Errors are streamed, never collected.
+fn judge(
+    validator: &jsonschema::Validator,
+    root: &Node,
+    instance: &mut Value,
+    mapper: &mut Mapper,
+) {
+    for _ in 0..3 {
+        let mut patches: Vec<(String, String)> = Vec::new();
+        for e in validator.iter_errors(instance) {
+            if let ValidationErrorKind::Type { kind } = e.kind() {
+                if expects(kind, JsonType::String) {
+                    let path = e.instance_path().as_str();
+                    if let Some((node, _)) = root.pointer(&mapper.shifted(path)) {
+                        if let Some(s) = node.as_scalar() {
+                            if !s.quoted() && s.kind != ScalarKind::Null {
+                                patches.push((path.to_string(), s.text.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if patches.is_empty() {
+            break;
+        }
+        for (path, text) in patches {
+            if let Some(slot) = instance.pointer_mut(&path) {
+                *slot = Value::String(text);
+            }
+        }
+    }
+    for e in validator.iter_errors(instance) {
+        mapper.map(&e);
+    }
 }
 
 /// `trf` other than 1: nothing else in the file can be judged against TRF 1.
@@ -114,7 +201,12 @@ struct Mapper<'a> {
     parsed: &'a Parsed,
     out: Vec<Diagnostic>,
     /// (code, span, message) of every finding in `out`, to report each once.
-    seen: HashSet<(Code, Span, String)>,
+    seen: HashSet<u64>,
+    /// Findings per code so far, and those counted beyond `KEEP_PER_CODE`.
+    counts: HashMap<Code, usize>,
+    omitted: HashMap<Code, usize>,
+    /// Position in `missing` of each mapping's entry.
+    missing_at: HashMap<String, usize>,
     /// Per mapping (by span) its first entry for each key, built on first use.
     maps: HashMap<Span, HashMap<&'a str, usize>>,
     /// Per mapping and subschema, the schema's keys it lacks.
@@ -122,12 +214,31 @@ struct Mapper<'a> {
     /// Missing keys per mapping (instance path), in the schema's order.
     missing: Vec<(String, Vec<String>)>,
     /// Keys a TRF011 fix renames into, per mapping: not reported missing as well.
-    renamed: Vec<(String, String)>,
+    renamed: HashSet<(String, String)>,
+    /// While a long list's tail is judged in its place: the list's pointer and the
+    /// index of the piece's first item.
+    shift: Option<(String, usize)>,
 }
 
 impl<'a> Mapper<'a> {
+    /// An instance path of the piece being judged, as a path of the whole record.
+    fn shifted<'p>(&self, path: &'p str) -> std::borrow::Cow<'p, str> {
+        if let Some((list, offset)) = &self.shift {
+            if let Some(rest) = path
+                .strip_prefix(list.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                let (index, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                if let Ok(i) = index.parse::<usize>() {
+                    return format!("{list}/{}{tail}", i + offset).into();
+                }
+            }
+        }
+        path.into()
+    }
+
     fn map(&mut self, e: &ValidationError<'_>) {
-        let path = e.instance_path().as_str().to_string();
+        let path = self.shifted(e.instance_path().as_str()).into_owned();
         let schema_path = e.schema_path().as_str().to_string();
         let Some((node, key)) = self.root.pointer(&path) else {
             return;
@@ -170,7 +281,7 @@ impl<'a> Mapper<'a> {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for k in unexpected {
                     if let Some(target) = self.unknown_key(node, sub, k) {
-                        self.renamed.push((path.clone(), target));
+                        self.renamed.insert((path.clone(), target));
                     }
                 }
             }
@@ -213,26 +324,40 @@ impl<'a> Mapper<'a> {
     }
 
     fn push(&mut self, d: Diagnostic) {
-        if self.seen.insert((d.code, d.span, d.message.clone())) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (d.code, d.span, &d.message).hash(&mut h);
+        if !self.seen.insert(h.finish()) {
+            return;
+        }
+        let n = self.counts.entry(d.code).or_default();
+        *n += 1;
+        if *n > KEEP_PER_CODE {
+            *self.omitted.entry(d.code).or_default() += 1;
+        } else {
             self.out.push(d);
         }
     }
 
     fn add_missing(&mut self, path: &str, key: &str) {
-        match self.missing.iter_mut().find(|(p, _)| p == path) {
-            Some((_, keys)) => {
+        match self.missing_at.get(path) {
+            Some(&i) => {
+                let keys = &mut self.missing[i].1;
                 if !keys.iter().any(|k| k == key) {
                     keys.push(key.to_string());
                 }
             }
-            None => self.missing.push((path.to_string(), vec![key.to_string()])),
+            None => {
+                self.missing_at.insert(path.to_string(), self.missing.len());
+                self.missing.push((path.to_string(), vec![key.to_string()]));
+            }
         }
     }
 
-    fn finish(mut self) -> Vec<Diagnostic> {
+    fn finish(mut self) -> Verdict {
         for (path, mut keys) in std::mem::take(&mut self.missing) {
             // One finding, one code: a misspelt required key is TRF011 with a rename.
-            keys.retain(|k| !self.renamed.iter().any(|(p, t)| *p == path && t == k));
+            keys.retain(|k| !self.renamed.contains(&(path.clone(), k.clone())));
             if keys.is_empty() {
                 continue;
             }
@@ -259,7 +384,12 @@ impl<'a> Mapper<'a> {
             ));
         }
         self.out.sort_by_key(|d| (d.span.start, d.code));
-        self.out
+        let mut omitted: Vec<(Code, usize)> = self.omitted.into_iter().collect();
+        omitted.sort();
+        Verdict {
+            diagnostics: self.out,
+            omitted,
+        }
     }
 
     /// The key of the mapping that lacks it; a list item's first key (or the item);
