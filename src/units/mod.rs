@@ -3,7 +3,7 @@
 //! ([`quantity`]), and the `QuantityKind` catalogue (dimensions, canonical units,
 //! plausible ranges, molar masses) read from `schema/vocabularies.json`; time
 //! quantities ([`time`]) and the one number formatter for messages and fixes
-//! ([`number`]). The rules that use it are in `rules/units.rs` and `rules/design.rs`.
+//! ([`number`]). The rules that use it are in `rules/units.rs` and `rules/design/`.
 
 pub mod number;
 pub mod quantity;

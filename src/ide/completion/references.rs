@@ -1,0 +1,71 @@
+//! Ids at references: the record's own local ids of the kind a reference names, and
+//! the workspace's record ids in `related`.
+
+use super::{Candidate, Ctx};
+use crate::ide::tree;
+use crate::ide::ItemKind;
+use crate::ids;
+use crate::model::LocalKind;
+
+pub(super) fn local_ids(c: &Ctx, kind: LocalKind) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for (i, (id, item)) in c.doc.definitions(kind).into_iter().enumerate() {
+        if c.cur.items.contains(&id) || out.iter().any(|o| o.label == id) {
+            continue;
+        }
+        let (detail, md) = tree::summary(kind, &item);
+        out.push(Candidate {
+            label: id.clone(),
+            kind: ItemKind::LocalId,
+            detail,
+            documentation: Some(md),
+            value: id,
+            sort: format!("{i:04}"),
+            literal: false,
+        });
+    }
+    out
+}
+
+fn canonical(id: &str) -> String {
+    let id = id.trim();
+    ids::canonical(id).map_or_else(|| id.to_string(), |c| c.id)
+}
+
+pub(super) fn record_ids(c: &Ctx) -> Vec<Candidate> {
+    let own = c
+        .doc
+        .section("id")
+        .and_then(|(n, _)| n.text().map(canonical));
+    let listed: Vec<String> = c.cur.items.iter().map(|i| canonical(i)).collect();
+    let mut out: Vec<Candidate> = Vec::new();
+    for r in &c.ws.records {
+        let Some((id, _)) = &r.summary.id else {
+            continue;
+        };
+        let canon = canonical(id);
+        if canon.is_empty()
+            || Some(&canon) == own.as_ref()
+            || listed.contains(&canon)
+            || out.iter().any(|o| o.value == canon)
+        {
+            continue;
+        }
+        let registry = ids::canonical(&canon).and_then(|k| ids::registry(k.registry));
+        let mut doc = match registry {
+            Some(reg) => format!("{} record in this workspace", reg.name),
+            None => "Record in this workspace".to_string(),
+        };
+        doc.push_str(&format!(": `{}`", r.path.display()));
+        out.push(Candidate {
+            label: canon.clone(),
+            kind: ItemKind::RecordId,
+            detail: r.summary.title.clone(),
+            documentation: Some(doc),
+            value: canon.clone(),
+            sort: canon,
+            literal: false,
+        });
+    }
+    out
+}
