@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{Notify, Semaphore};
-use tower_lsp_server::ls_types::{Diagnostic, Uri};
+use tower_lsp_server::ls_types::{Diagnostic, Location, Range, Uri};
 
 use super::convert::{Encoding, Positions};
 use super::document::Document;
@@ -17,7 +17,7 @@ use crate::config::{Config, ConfigError};
 use crate::engine::Checked;
 use crate::model::RecordSummary;
 use crate::severity::Severity;
-use crate::syntax::{LineIndex, Syntax};
+use crate::syntax::{LineIndex, Span, Syntax};
 use crate::workspace::index::WorkspaceIndex;
 
 /// File access for the server: reading records and finding them under the
@@ -249,6 +249,15 @@ pub struct Session {
     shut_down: AtomicBool,
 }
 
+/// Another open document, as a snapshot sees it.
+#[derive(Clone)]
+struct OtherOpen {
+    uri: Uri,
+    text: Arc<String>,
+    lines: Arc<LineIndex>,
+    syntax: Syntax,
+}
+
 /// One document at one version, with what a request or a check needs.
 pub struct Snapshot {
     pub uri: Uri,
@@ -266,8 +275,8 @@ pub struct Snapshot {
     /// The check of this version, if it is done.
     pub cached: Option<Arc<Cached>>,
     pub epoch: u64,
-    /// Other open documents by path (for cross-record navigation).
-    open: HashMap<PathBuf, (Uri, Arc<String>, Syntax)>,
+    /// Other open documents by path (for cross-record navigation and locations).
+    open: HashMap<PathBuf, OtherOpen>,
     files: Arc<dyn Files>,
 }
 
@@ -278,12 +287,64 @@ impl Snapshot {
 
     /// A record's text: the open document if there is one, else the file.
     pub fn text_of(&self, path: &Path) -> Option<(Uri, Arc<String>, Syntax)> {
-        if let Some(open) = self.open.get(path) {
-            return Some(open.clone());
+        if let Some(o) = self.open.get(path) {
+            return Some((o.uri.clone(), o.text.clone(), o.syntax));
         }
         let uri = Uri::from_file_path(path)?;
         let text = String::from_utf8(self.files.read(path)?).ok()?;
         Some((uri, Arc::new(text), Syntax::from_path(path)))
+    }
+
+    /// Locations in other files, for one check's related information.
+    pub fn elsewhere(&self) -> Elsewhere<'_> {
+        Elsewhere {
+            snap: self,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+/// Positions spans of other files, each with that file's own text and line index:
+/// the open document's if it is open, else the file read through `Files` (once per
+/// file).
+pub struct Elsewhere<'s> {
+    snap: &'s Snapshot,
+    /// Each file's text and lines (`None`: it could not be read).
+    seen: HashMap<PathBuf, Option<TextLines>>,
+}
+
+type TextLines = (Arc<String>, Arc<LineIndex>);
+
+impl Elsewhere<'_> {
+    /// `span` of the file at `path`, in the negotiated encoding. A file that cannot
+    /// be read (or is not UTF-8) keeps the location, at its start; `None` only for a
+    /// path with no URI.
+    pub fn location(&mut self, path: &Path, span: Span) -> Option<Location> {
+        let snap = self.snap;
+        if snap.path.as_deref() == Some(path) {
+            return Some(Location::new(
+                snap.uri.clone(),
+                snap.positions().range(span),
+            ));
+        }
+        let open = snap.open.get(path);
+        let uri = match open {
+            Some(o) => o.uri.clone(),
+            None => Uri::from_file_path(path)?,
+        };
+        let known = self.seen.entry(path.to_path_buf()).or_insert_with(|| {
+            if let Some(o) = open {
+                return Some((o.text.clone(), o.lines.clone()));
+            }
+            let text = String::from_utf8(snap.files.read(path)?).ok()?;
+            let lines = LineIndex::new(&text);
+            Some((Arc::new(text), Arc::new(lines)))
+        });
+        let range = match known {
+            Some((text, lines)) => Positions::new(text, lines, snap.enc).range(span),
+            None => Range::default(),
+        };
+        Some(Location::new(uri, range))
     }
 }
 
@@ -335,9 +396,15 @@ impl Session {
             .filter(|o| &o.doc.uri != uri)
             .filter_map(|o| {
                 let d = &o.doc;
-                d.path
-                    .clone()
-                    .map(|p| (p, (d.uri.clone(), d.text(), d.syntax)))
+                d.path.clone().map(|p| {
+                    let other = OtherOpen {
+                        uri: d.uri.clone(),
+                        text: d.text(),
+                        lines: d.lines(),
+                        syntax: d.syntax,
+                    };
+                    (p, other)
+                })
             })
             .collect();
         let file = path.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
