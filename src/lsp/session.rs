@@ -20,10 +20,13 @@ use crate::severity::Severity;
 use crate::syntax::{LineIndex, Span, Syntax};
 use crate::workspace::index::WorkspaceIndex;
 
-/// File access for the server: reading records and finding them under the
-/// workspace folders. The shell gives the disk; tests may give anything.
+/// File access for the server: reading records and `trls.toml` files, finding
+/// records under the workspace folders and configurations above a record. The shell
+/// gives the disk; tests may give anything. No other server code reads the disk.
 pub trait Files: Send + Sync {
     fn read(&self, path: &Path) -> Option<Vec<u8>>;
+    /// Whether a file (not a folder) is at `path`.
+    fn exists(&self, path: &Path) -> bool;
     /// Every record file under the folders (`.trial.yaml`, `.trial.yml`, `.trial.json`).
     fn records(&self, roots: &[PathBuf]) -> Vec<PathBuf>;
 }
@@ -34,6 +37,10 @@ pub struct DiskFiles;
 impl Files for DiskFiles {
     fn read(&self, path: &Path) -> Option<Vec<u8>> {
         std::fs::read(path).ok()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.is_file()
     }
 
     fn records(&self, roots: &[PathBuf]) -> Vec<PathBuf> {
@@ -130,16 +137,18 @@ impl State {
         self.index.clone()
     }
 
-    /// The configuration governing a file (defaults where there is no usable one).
-    pub fn config_for(&mut self, path: Option<&Path>) -> Arc<Config> {
+    /// The configuration governing a file (defaults where there is no usable one):
+    /// the nearest `trls.toml`, found and read through `files`, once until
+    /// [`State::reload_configs`].
+    pub fn config_for(&mut self, files: &dyn Files, path: Option<&Path>) -> Arc<Config> {
         let base = path
             .and_then(Path::parent)
-            .and_then(Config::find)
+            .and_then(|dir| Config::find_with(dir, |p| files.exists(p)))
             .and_then(|p| {
                 let entry = self
                     .configs
                     .entry(p.clone())
-                    .or_insert_with(|| Config::load(&p).map(Arc::new));
+                    .or_insert_with(|| load_config(files, &p).map(Arc::new));
                 entry.as_ref().ok().cloned()
             })
             .unwrap_or_else(|| Arc::new(Config::default()));
@@ -237,6 +246,15 @@ impl State {
     pub fn knows_disk(&self, path: &Path) -> bool {
         self.disk.contains_key(path)
     }
+}
+
+/// A `trls.toml` read through `files`.
+fn load_config(files: &dyn Files, path: &Path) -> Result<Config, ConfigError> {
+    let bytes = files
+        .read(path)
+        .ok_or_else(|| ConfigError::unreadable(path, &"the file cannot be read"))?;
+    let text = String::from_utf8(bytes).map_err(|e| ConfigError::unreadable(path, &e))?;
+    Config::parse(&text, path)
 }
 
 pub struct Session {
@@ -408,7 +426,7 @@ impl Session {
             })
             .collect();
         let file = path.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
-        let config = st.config_for(Some(&file));
+        let config = st.config_for(&*self.files, Some(&file));
         Some(Snapshot {
             uri: uri.clone(),
             path,

@@ -9,7 +9,7 @@ mod harness;
 mod robust;
 mod storm;
 
-use harness::{capabilities, codes, scratch, uri, Client};
+use harness::{capabilities, codes, scratch, uri, Client, MemFiles};
 use serde_json::json;
 
 const RECORD: &str = "trf: 1
@@ -454,4 +454,52 @@ async fn a_duplicate_record_names_the_other_file_at_its_id_in_that_files_own_lin
             "utf8={utf8}: b has a comment line above its id now"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trls_toml_is_found_and_read_through_the_session_files() {
+    // Nothing of this exists on disk: the configuration can only come from `Files`.
+    let root = std::path::PathBuf::from("/nonexistent-trls-memory/records");
+    let nested = root.join("deep/er");
+    let files = MemFiles(
+        [
+            (
+                root.join("trls.toml"),
+                "[rules]\nTRF013 = \"warning\"\n".to_string(),
+            ),
+            (
+                nested.join("trls.toml"),
+                "[rules]\nTRF013 = \"loud\"\n".to_string(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    assert!(!root.exists());
+    let (mut c, _) =
+        Client::start_with(capabilities(false, false), None, std::sync::Arc::new(files)).await;
+    let u = uri(&root.join("deep/a.trial.yaml"));
+    c.open(&u, RECORD).await;
+    let d = c.diagnostics(&u, 1).await;
+    assert_eq!(codes(&d), ["TRF013"]);
+    assert_eq!(
+        d[0]["severity"], 2,
+        "warning from the nearest trls.toml: {d:?}"
+    );
+    // A bad trls.toml nearer to another record is reported on that trls.toml.
+    let u2 = uri(&nested.join("b.trial.yaml"));
+    c.open(&u2, RECORD).await;
+    let d = c.diagnostics(&u2, 1).await;
+    assert_eq!(d[0]["severity"], 1, "defaults under a bad trls.toml: {d:?}");
+    let toml = uri(&nested.join("trls.toml"));
+    let p = c
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == toml.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert_eq!(p["diagnostics"][0]["range"]["start"]["line"], 1);
+    assert!(p["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("loud"));
 }
