@@ -87,8 +87,11 @@ pub struct FixData {
     pub edits: Vec<TextEdit>,
 }
 
+/// A diagnostic's `data`: its fix, and the document version the fix's ranges are
+/// in (a code action uses the fix only while the document is at that version).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DiagnosticData {
+    pub version: i32,
     pub fix: Option<FixData>,
 }
 
@@ -101,13 +104,15 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// An engine diagnostic as LSP's, with its related locations when the client shows
-/// them: those in this document positioned by `pos`, those in another file by
-/// `elsewhere` (which knows that file's text and lines; `None` drops the entry).
+/// An engine diagnostic of the document `uri` at `version` as LSP's, with its
+/// related locations when the client shows them: those in this document positioned
+/// by `pos`, those in another file by `elsewhere` (which knows that file's text and
+/// lines; `None` drops the entry).
 pub fn diagnostic(
     d: &diagnostic::Diagnostic,
     pos: &Positions,
     uri: &Uri,
+    version: i32,
     related: bool,
     elsewhere: &mut dyn FnMut(&Path, Span) -> Option<Location>,
 ) -> Diagnostic {
@@ -153,7 +158,13 @@ pub fn diagnostic(
         message: d.message.clone(),
         related_information,
         tags: (!tags.is_empty()).then_some(tags),
-        data: fix.and_then(|fix| serde_json::to_value(DiagnosticData { fix: Some(fix) }).ok()),
+        data: fix.and_then(|fix| {
+            serde_json::to_value(DiagnosticData {
+                version,
+                fix: Some(fix),
+            })
+            .ok()
+        }),
     }
 }
 

@@ -42,7 +42,7 @@ fn check(snap: &Snapshot) -> (Cached, RecordSummary, Duration) {
     let lsp = checked
         .diagnostics
         .iter()
-        .map(|d| convert::diagnostic(d, &pos, &snap.uri, snap.related, &mut locate))
+        .map(|d| convert::diagnostic(d, &pos, &snap.uri, snap.version, snap.related, &mut locate))
         .collect();
     let cached = Cached {
         version: snap.version,
