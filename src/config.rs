@@ -25,6 +25,18 @@ pub struct ConfigError {
     pub message: String,
 }
 
+impl ConfigError {
+    /// The file could not be read (or is not UTF-8): an error without a position.
+    pub fn unreadable(path: &Path, why: &dyn std::fmt::Display) -> ConfigError {
+        ConfigError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read: {why}"),
+        }
+    }
+}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.line == 0 {
@@ -83,18 +95,19 @@ struct RawFiles {
 impl Config {
     /// The nearest `trls.toml` at or above `dir`.
     pub fn find(dir: &Path) -> Option<PathBuf> {
+        Config::find_with(dir, Path::is_file)
+    }
+
+    /// The nearest `trls.toml` at or above `dir`, where `is_file` says which files
+    /// exist (the language server asks its own file access, not the disk).
+    pub fn find_with(dir: &Path, is_file: impl Fn(&Path) -> bool) -> Option<PathBuf> {
         dir.ancestors()
             .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file())
+            .find(|p| is_file(p))
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read: {e}"),
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::unreadable(path, &e))?;
         Config::parse(&text, path)
     }
 

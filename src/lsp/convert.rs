@@ -1,6 +1,9 @@
 //! Conversions between the engine and LSP: byte offsets ↔ positions (UTF-8 or
 //! UTF-16 columns over the one `syntax::LineIndex`), diagnostics (with their fix in
-//! `data`), and the kinds of completion items, symbols and severities.
+//! `data`, and related locations in other files positioned by the caller with those
+//! files' own lines), and the kinds of completion items, symbols and severities.
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::*;
@@ -84,8 +87,11 @@ pub struct FixData {
     pub edits: Vec<TextEdit>,
 }
 
+/// A diagnostic's `data`: its fix, and the document version the fix's ranges are
+/// in (a code action uses the fix only while the document is at that version).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DiagnosticData {
+    pub version: i32,
     pub fix: Option<FixData>,
 }
 
@@ -98,21 +104,30 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// An engine diagnostic as LSP's; related locations in this document only when the
-/// client shows them.
+/// An engine diagnostic of the document `uri` at `version` as LSP's, with its
+/// related locations when the client shows them: those in this document positioned
+/// by `pos`, those in another file by `elsewhere` (which knows that file's text and
+/// lines; `None` drops the entry).
 pub fn diagnostic(
     d: &diagnostic::Diagnostic,
     pos: &Positions,
     uri: &Uri,
+    version: i32,
     related: bool,
+    elsewhere: &mut dyn FnMut(&Path, Span) -> Option<Location>,
 ) -> Diagnostic {
     let related_information = (related && !d.related.is_empty()).then(|| {
         d.related
             .iter()
-            .filter(|r| r.path.is_none())
-            .map(|r| DiagnosticRelatedInformation {
-                location: Location::new(uri.clone(), pos.range(r.span)),
-                message: r.message.clone(),
+            .filter_map(|r| {
+                let location = match &r.path {
+                    None => Location::new(uri.clone(), pos.range(r.span)),
+                    Some(path) => elsewhere(path, r.span)?,
+                };
+                Some(DiagnosticRelatedInformation {
+                    location,
+                    message: r.message.clone(),
+                })
             })
             .collect()
     });
@@ -143,7 +158,13 @@ pub fn diagnostic(
         message: d.message.clone(),
         related_information,
         tags: (!tags.is_empty()).then_some(tags),
-        data: fix.and_then(|fix| serde_json::to_value(DiagnosticData { fix: Some(fix) }).ok()),
+        data: fix.and_then(|fix| {
+            serde_json::to_value(DiagnosticData {
+                version,
+                fix: Some(fix),
+            })
+            .ok()
+        }),
     }
 }
 

@@ -1,6 +1,10 @@
 //! Code actions. A quick fix is read from the diagnostic's `data`, where the check
-//! put the fix in LSP ranges (or from the cached check of the current version when
-//! the client sends no diagnostics), so a code action never re-checks.
+//! put the fix in LSP ranges with the document version they are in (or from the
+//! cached check of the current version when the client sends no diagnostics), so a
+//! code action never re-checks. Data of another version than the document's current
+//! one is never used: the fix comes from the current check's diagnostic of the same
+//! code at the requested range instead, or, while that check is not done, there is
+//! none (the client asks again when the new diagnostics arrive).
 //! `source.fixAll.trls` is offered when the cached check has a safe fix and its edit
 //! is computed on `codeAction/resolve` where the client supports that (eagerly
 //! otherwise).
@@ -40,8 +44,14 @@ fn touches(a: Range, b: Range) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-fn quick_fix(uri: &Uri, d: &Diagnostic) -> Option<CodeActionOrCommand> {
-    let data: DiagnosticData = serde_json::from_value(d.data.clone()?).ok()?;
+/// The `data` of a diagnostic this server published.
+fn data(d: &Diagnostic) -> Option<DiagnosticData> {
+    serde_json::from_value(d.data.clone()?).ok()
+}
+
+/// The quick fix in a diagnostic's data, if that data is of `version`.
+fn quick_fix(uri: &Uri, version: i32, d: &Diagnostic) -> Option<CodeActionOrCommand> {
+    let data = data(d).filter(|data| data.version == version)?;
     let fix = data.fix?;
     let mut shown = d.clone();
     shown.data = None;
@@ -81,20 +91,26 @@ impl Backend {
                 only.is_none_or(|o| o.iter().any(|w| k.as_str().starts_with(w.as_str())))
             };
             let mut actions = Vec::new();
-            // The client's diagnostics, or the current check's where it sent none.
+            // The client's diagnostics, or the current check's where it sent none
+            // or sent ones from an older version (by code, at the requested range).
             let given = &params.context.diagnostics;
-            let cached: Vec<Diagnostic> = match &s.cached {
-                Some(c) if given.is_empty() => c
+            let (fresh, stale): (Vec<&Diagnostic>, Vec<&Diagnostic>) = given
+                .iter()
+                .filter(|d| d.data.is_some())
+                .partition(|d| data(d).is_some_and(|data| data.version == s.version));
+            let current: Vec<&Diagnostic> = match &s.cached {
+                Some(c) => c
                     .lsp
                     .iter()
                     .filter(|d| touches(d.range, params.range))
-                    .cloned()
+                    .filter(|d| given.is_empty() || stale.iter().any(|old| old.code == d.code))
+                    .filter(|d| !fresh.iter().any(|f| f.code == d.code && f.range == d.range))
                     .collect(),
-                _ => Vec::new(),
+                None => Vec::new(),
             };
             if wants(&CodeActionKind::QUICKFIX) {
-                for d in given.iter().chain(&cached) {
-                    actions.extend(quick_fix(&s.uri, d));
+                for d in fresh.into_iter().chain(current) {
+                    actions.extend(quick_fix(&s.uri, s.version, d));
                 }
             }
             let all = fix_all_kind();

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{Notify, Semaphore};
-use tower_lsp_server::ls_types::{Diagnostic, Uri};
+use tower_lsp_server::ls_types::{Diagnostic, Location, Range, Uri};
 
 use super::convert::{Encoding, Positions};
 use super::document::Document;
@@ -17,13 +17,16 @@ use crate::config::{Config, ConfigError};
 use crate::engine::Checked;
 use crate::model::RecordSummary;
 use crate::severity::Severity;
-use crate::syntax::{LineIndex, Syntax};
+use crate::syntax::{LineIndex, Span, Syntax};
 use crate::workspace::index::WorkspaceIndex;
 
-/// File access for the server: reading records and finding them under the
-/// workspace folders. The shell gives the disk; tests may give anything.
+/// File access for the server: reading records and `trls.toml` files, finding
+/// records under the workspace folders and configurations above a record. The shell
+/// gives the disk; tests may give anything. No other server code reads the disk.
 pub trait Files: Send + Sync {
     fn read(&self, path: &Path) -> Option<Vec<u8>>;
+    /// Whether a file (not a folder) is at `path`.
+    fn exists(&self, path: &Path) -> bool;
     /// Every record file under the folders (`.trial.yaml`, `.trial.yml`, `.trial.json`).
     fn records(&self, roots: &[PathBuf]) -> Vec<PathBuf>;
 }
@@ -34,6 +37,10 @@ pub struct DiskFiles;
 impl Files for DiskFiles {
     fn read(&self, path: &Path) -> Option<Vec<u8>> {
         std::fs::read(path).ok()
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.is_file()
     }
 
     fn records(&self, roots: &[PathBuf]) -> Vec<PathBuf> {
@@ -130,16 +137,18 @@ impl State {
         self.index.clone()
     }
 
-    /// The configuration governing a file (defaults where there is no usable one).
-    pub fn config_for(&mut self, path: Option<&Path>) -> Arc<Config> {
+    /// The configuration governing a file (defaults where there is no usable one):
+    /// the nearest `trls.toml`, found and read through `files`, once until
+    /// [`State::reload_configs`].
+    pub fn config_for(&mut self, files: &dyn Files, path: Option<&Path>) -> Arc<Config> {
         let base = path
             .and_then(Path::parent)
-            .and_then(Config::find)
+            .and_then(|dir| Config::find_with(dir, |p| files.exists(p)))
             .and_then(|p| {
                 let entry = self
                     .configs
                     .entry(p.clone())
-                    .or_insert_with(|| Config::load(&p).map(Arc::new));
+                    .or_insert_with(|| load_config(files, &p).map(Arc::new));
                 entry.as_ref().ok().cloned()
             })
             .unwrap_or_else(|| Arc::new(Config::default()));
@@ -239,6 +248,15 @@ impl State {
     }
 }
 
+/// A `trls.toml` read through `files`.
+fn load_config(files: &dyn Files, path: &Path) -> Result<Config, ConfigError> {
+    let bytes = files
+        .read(path)
+        .ok_or_else(|| ConfigError::unreadable(path, &"the file cannot be read"))?;
+    let text = String::from_utf8(bytes).map_err(|e| ConfigError::unreadable(path, &e))?;
+    Config::parse(&text, path)
+}
+
 pub struct Session {
     state: Mutex<State>,
     pub files: Arc<dyn Files>,
@@ -247,6 +265,15 @@ pub struct Session {
     /// Orders publications against closing, so nothing is published after a close.
     pub publish: tokio::sync::Mutex<()>,
     shut_down: AtomicBool,
+}
+
+/// Another open document, as a snapshot sees it.
+#[derive(Clone)]
+struct OtherOpen {
+    uri: Uri,
+    text: Arc<String>,
+    lines: Arc<LineIndex>,
+    syntax: Syntax,
 }
 
 /// One document at one version, with what a request or a check needs.
@@ -266,8 +293,8 @@ pub struct Snapshot {
     /// The check of this version, if it is done.
     pub cached: Option<Arc<Cached>>,
     pub epoch: u64,
-    /// Other open documents by path (for cross-record navigation).
-    open: HashMap<PathBuf, (Uri, Arc<String>, Syntax)>,
+    /// Other open documents by path (for cross-record navigation and locations).
+    open: HashMap<PathBuf, OtherOpen>,
     files: Arc<dyn Files>,
 }
 
@@ -278,12 +305,64 @@ impl Snapshot {
 
     /// A record's text: the open document if there is one, else the file.
     pub fn text_of(&self, path: &Path) -> Option<(Uri, Arc<String>, Syntax)> {
-        if let Some(open) = self.open.get(path) {
-            return Some(open.clone());
+        if let Some(o) = self.open.get(path) {
+            return Some((o.uri.clone(), o.text.clone(), o.syntax));
         }
         let uri = Uri::from_file_path(path)?;
         let text = String::from_utf8(self.files.read(path)?).ok()?;
         Some((uri, Arc::new(text), Syntax::from_path(path)))
+    }
+
+    /// Locations in other files, for one check's related information.
+    pub fn elsewhere(&self) -> Elsewhere<'_> {
+        Elsewhere {
+            snap: self,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+/// Positions spans of other files, each with that file's own text and line index:
+/// the open document's if it is open, else the file read through `Files` (once per
+/// file).
+pub struct Elsewhere<'s> {
+    snap: &'s Snapshot,
+    /// Each file's text and lines (`None`: it could not be read).
+    seen: HashMap<PathBuf, Option<TextLines>>,
+}
+
+type TextLines = (Arc<String>, Arc<LineIndex>);
+
+impl Elsewhere<'_> {
+    /// `span` of the file at `path`, in the negotiated encoding. A file that cannot
+    /// be read (or is not UTF-8) keeps the location, at its start; `None` only for a
+    /// path with no URI.
+    pub fn location(&mut self, path: &Path, span: Span) -> Option<Location> {
+        let snap = self.snap;
+        if snap.path.as_deref() == Some(path) {
+            return Some(Location::new(
+                snap.uri.clone(),
+                snap.positions().range(span),
+            ));
+        }
+        let open = snap.open.get(path);
+        let uri = match open {
+            Some(o) => o.uri.clone(),
+            None => Uri::from_file_path(path)?,
+        };
+        let known = self.seen.entry(path.to_path_buf()).or_insert_with(|| {
+            if let Some(o) = open {
+                return Some((o.text.clone(), o.lines.clone()));
+            }
+            let text = String::from_utf8(snap.files.read(path)?).ok()?;
+            let lines = LineIndex::new(&text);
+            Some((Arc::new(text), Arc::new(lines)))
+        });
+        let range = match known {
+            Some((text, lines)) => Positions::new(text, lines, snap.enc).range(span),
+            None => Range::default(),
+        };
+        Some(Location::new(uri, range))
     }
 }
 
@@ -335,13 +414,19 @@ impl Session {
             .filter(|o| &o.doc.uri != uri)
             .filter_map(|o| {
                 let d = &o.doc;
-                d.path
-                    .clone()
-                    .map(|p| (p, (d.uri.clone(), d.text(), d.syntax)))
+                d.path.clone().map(|p| {
+                    let other = OtherOpen {
+                        uri: d.uri.clone(),
+                        text: d.text(),
+                        lines: d.lines(),
+                        syntax: d.syntax,
+                    };
+                    (p, other)
+                })
             })
             .collect();
         let file = path.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
-        let config = st.config_for(Some(&file));
+        let config = st.config_for(&*self.files, Some(&file));
         Some(Snapshot {
             uri: uri.clone(),
             path,

@@ -37,10 +37,12 @@ fn check(snap: &Snapshot) -> (Cached, RecordSummary, Duration) {
     );
     let checked = result.checked;
     let pos = Positions::new(&checked.text, &checked.lines, snap.enc);
+    let mut elsewhere = snap.elsewhere();
+    let mut locate = |path: &std::path::Path, span| elsewhere.location(path, span);
     let lsp = checked
         .diagnostics
         .iter()
-        .map(|d| convert::diagnostic(d, &pos, &snap.uri, snap.related))
+        .map(|d| convert::diagnostic(d, &pos, &snap.uri, snap.version, snap.related, &mut locate))
         .collect();
     let cached = Cached {
         version: snap.version,

@@ -221,8 +221,9 @@ impl Backend {
                 .values()
                 .map(|o| o.doc.path.clone())
                 .collect();
+            let files = self.session.files.clone();
             for p in paths {
-                self.session.lock().config_for(p.as_deref());
+                self.session.lock().config_for(&*files, p.as_deref());
             }
             self.publish_config_errors().await;
         }

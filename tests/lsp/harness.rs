@@ -277,3 +277,27 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Files in memory: the server sees these and nothing of the disk.
+pub struct MemFiles(pub std::collections::HashMap<std::path::PathBuf, String>);
+
+impl trls::lsp::Files for MemFiles {
+    fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        self.0.get(path).map(|t| t.clone().into_bytes())
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+
+    fn records(&self, roots: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+        let mut found: Vec<_> = self
+            .0
+            .keys()
+            .filter(|p| roots.iter().any(|r| p.starts_with(r)) && trls::workspace::is_record(p))
+            .cloned()
+            .collect();
+        found.sort();
+        found
+    }
+}

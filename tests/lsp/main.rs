@@ -9,7 +9,7 @@ mod harness;
 mod robust;
 mod storm;
 
-use harness::{capabilities, codes, scratch, uri, Client};
+use harness::{capabilities, codes, scratch, uri, Client, MemFiles};
 use serde_json::json;
 
 const RECORD: &str = "trf: 1
@@ -365,6 +365,133 @@ async fn trls_toml_is_reloaded_when_it_changes() {
     )
     .await;
     let toml = uri(&root.join("trls.toml"));
+    let p = c
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == toml.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert_eq!(p["diagnostics"][0]["range"]["start"]["line"], 1);
+    assert!(p["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("loud"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_record_names_the_other_file_at_its_id_in_that_files_own_lines() {
+    // The other record is JSON with a Chinese title before its `id` on the same line:
+    // a wrong encoding or another file's line index would show in the column.
+    let other = "{\"trf\": 1, \"title\": \"间充质干细胞外泌体\", \"id\": \"NCT06853522\",\n \"status\": \"NOT_YET_RECRUITING\"}\n";
+    let text = RECORD.replace("NOT_YET_RECRUITNG", "NOT_YET_RECRUITING");
+    let first = other.lines().next().unwrap();
+    let at = first.find("\"NCT06853522\"").unwrap();
+    let end = at + "\"NCT06853522\"".len();
+    let utf16 = |b: usize| first[..b].encode_utf16().count();
+    for utf8 in [false, true] {
+        let col = |b: usize| if utf8 { b } else { utf16(b) };
+        let root = scratch(&format!("related-{utf8}"));
+        let (pa, pb) = (root.join("a.trial.json"), root.join("b.trial.yaml"));
+        std::fs::write(&pa, other).unwrap();
+        let (mut c, _) = Client::start(capabilities(utf8, false), Some(&root)).await;
+        c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+            .await;
+        let (ua, ub) = (uri(&pa), uri(&pb));
+        let related_of = |diags: &[serde_json::Value]| {
+            let d = diags
+                .iter()
+                .find(|d| d["code"] == "TRF105")
+                .unwrap_or_else(|| panic!("TRF105: {diags:?}"));
+            d["relatedInformation"][0].clone()
+        };
+        // The other record on disk only: read through the session's files.
+        c.open(&ub, &text).await;
+        let rel = related_of(&c.diagnostics(&ub, 1).await);
+        assert_eq!(rel["location"]["uri"], ua, "utf8={utf8}: {rel}");
+        assert_eq!(
+            rel["location"]["range"],
+            json!({"start": {"line": 0, "character": col(at)}, "end": {"line": 0, "character": col(end)}}),
+            "utf8={utf8}"
+        );
+        assert!(rel["message"]
+            .as_str()
+            .unwrap()
+            .contains("also recorded here"));
+        // Gone from disk (unannounced): the location stays, at the file's start.
+        std::fs::remove_file(&pa).unwrap();
+        c.change(&ub, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# edited\n"}])).await;
+        let rel = related_of(&c.diagnostics(&ub, 2).await);
+        assert_eq!(rel["location"]["uri"], ua, "utf8={utf8}: {rel}");
+        assert_eq!(
+            rel["location"]["range"],
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+            "utf8={utf8}"
+        );
+        // Both open: the other document's own text (here one line lower than it was).
+        c.backlog.clear();
+        c.open(&ua, &format!("\n{other}")).await;
+        let p = c
+            .wait_for("textDocument/publishDiagnostics", |p| {
+                p["uri"] == ub.as_str()
+                    && p["diagnostics"].as_array().unwrap().iter().any(|d| {
+                        d["relatedInformation"][0]["location"]["range"]["start"]["line"] == 1
+                    })
+            })
+            .await;
+        let rel = related_of(p["diagnostics"].as_array().unwrap());
+        assert_eq!(rel["location"]["uri"], ua, "utf8={utf8}: {rel}");
+        assert_eq!(
+            rel["location"]["range"],
+            json!({"start": {"line": 1, "character": col(at)}, "end": {"line": 1, "character": col(end)}}),
+            "utf8={utf8}"
+        );
+        // And the open other document names this one at its `id` (line 1, column 4).
+        let d = c.diagnostics(&ua, 1).await;
+        let rel = related_of(&d);
+        assert_eq!(rel["location"]["uri"], ub, "utf8={utf8}: {rel}");
+        assert_eq!(
+            rel["location"]["range"]["start"],
+            json!({"line": 2, "character": 4}),
+            "utf8={utf8}: b has a comment line above its id now"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trls_toml_is_found_and_read_through_the_session_files() {
+    // Nothing of this exists on disk: the configuration can only come from `Files`.
+    let root = std::path::PathBuf::from("/nonexistent-trls-memory/records");
+    let nested = root.join("deep/er");
+    let files = MemFiles(
+        [
+            (
+                root.join("trls.toml"),
+                "[rules]\nTRF013 = \"warning\"\n".to_string(),
+            ),
+            (
+                nested.join("trls.toml"),
+                "[rules]\nTRF013 = \"loud\"\n".to_string(),
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    assert!(!root.exists());
+    let (mut c, _) =
+        Client::start_with(capabilities(false, false), None, std::sync::Arc::new(files)).await;
+    let u = uri(&root.join("deep/a.trial.yaml"));
+    c.open(&u, RECORD).await;
+    let d = c.diagnostics(&u, 1).await;
+    assert_eq!(codes(&d), ["TRF013"]);
+    assert_eq!(
+        d[0]["severity"], 2,
+        "warning from the nearest trls.toml: {d:?}"
+    );
+    // A bad trls.toml nearer to another record is reported on that trls.toml.
+    let u2 = uri(&nested.join("b.trial.yaml"));
+    c.open(&u2, RECORD).await;
+    let d = c.diagnostics(&u2, 1).await;
+    assert_eq!(d[0]["severity"], 1, "defaults under a bad trls.toml: {d:?}");
+    let toml = uri(&nested.join("trls.toml"));
     let p = c
         .wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == toml.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()

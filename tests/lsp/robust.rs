@@ -2,7 +2,8 @@
 //! on; documents holding Unicode line separators or CR-only line ends stay equal to
 //! the client's copy; versions may skip numbers; `exit` gives the right status; a
 //! slow document never delays requests on another; code actions read fixes from
-//! the diagnostic's `data` and `source.fixAll` resolves lazily.
+//! the diagnostic's `data` (only data of the document's current version) and
+//! `source.fixAll` resolves lazily.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -306,4 +307,68 @@ async fn quick_fixes_come_from_diagnostic_data_and_fix_all_resolves_lazily() {
         new_text.contains("status: NOT_YET_RECRUITING\n"),
         "{resolved}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fix_data_from_an_older_version_is_never_used() {
+    let (mut c, _) = Client::start(capabilities(false, false), None).await;
+    let u = "file:///tmp/stale-fix.trial.yaml";
+    let text = "trf: 1\nid: NCT06853522\ntitle: x\nstatus: NOT_YET_RECRUITNG\n";
+    c.open(u, text).await;
+    let old = c.diagnostics(u, 1).await;
+    let mut old = old
+        .into_iter()
+        .find(|d| d["code"] == "TRF013")
+        .expect("TRF013");
+    assert_eq!(old["data"]["version"], 1, "{old}");
+    assert_eq!(old["range"]["start"]["line"], 3);
+    old["data"]["fix"]["title"] = json!("from version 1");
+    // Two lines above it: the typo moves down, the old fix's range is wrong now.
+    c.change(
+        u,
+        2,
+        json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# a\n# b\n"}]),
+    )
+    .await;
+    let now = c.diagnostics(u, 2).await;
+    let now = now.iter().find(|d| d["code"] == "TRF013").unwrap().clone();
+    assert_eq!(now["range"]["start"]["line"], 5);
+    let ask = |range: &Value, diags: Vec<Value>| json!({"textDocument": {"uri": u}, "range": range, "context": {"diagnostics": diags, "only": ["quickfix"]}});
+    // The client still holds version 1's diagnostic: the fix comes from version 2's check.
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            ask(&now["range"], vec![old.clone()]),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["title"], "replace with `NOT_YET_RECRUITING`");
+    let edit = &actions[0]["edit"]["changes"][u][0];
+    assert_eq!(edit["range"], now["range"]);
+    assert_eq!(actions[0]["diagnostics"][0]["range"], now["range"]);
+    // At its old range nothing of that code is found now: no fix at all.
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            ask(&old["range"], vec![old.clone()]),
+        )
+        .await;
+    assert_eq!(actions, json!([]));
+    // Data of the current version is used as sent, once even beside a stale copy.
+    let mut current = now.clone();
+    current["data"]["fix"]["title"] = json!("from version 2");
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            ask(&now["range"], vec![current, old]),
+        )
+        .await;
+    let titles: Vec<&Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["title"])
+        .collect();
+    assert_eq!(titles, [&json!("from version 2")]);
 }
