@@ -6,6 +6,9 @@
 //!   engine read and fully check every file in-process (every rule);
 //!   cli    the real `trls check --format json` over the folder.
 //! Prints wall times, records/s and each figure as a ratio to the baseline.
+//! With `TRLS_BASELINE_BIN=path/to/another/trls`, that binary (an earlier build, say)
+//! checks the same folder, interleaved with the others, and the run prints
+//! `cli / baseline`: a same-run comparison of two versions.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -213,13 +216,28 @@ fn main() {
             "trls check failed"
         );
     };
-    let mut best = [Duration::MAX; 4];
+    let baseline_bin = std::env::var_os("TRLS_BASELINE_BIN");
+    let step_baseline = || {
+        if let Some(bin) = &baseline_bin {
+            let out = Command::new(bin)
+                .args(["check", "--format", "json"])
+                .arg(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.code().is_some_and(|c| c < 2),
+                "the baseline trls check failed"
+            );
+        }
+    };
+    let mut best = [Duration::MAX; 5];
     for _ in 0..runs {
         for (i, step) in [
             &step_parse as &dyn Fn(),
             &step_schema,
             &step_engine,
             &step_cli,
+            &step_baseline,
         ]
         .iter()
         .enumerate()
@@ -227,7 +245,7 @@ fn main() {
             best[i] = best[i].min(best_of(1, step));
         }
     }
-    let [parse, schema, engine, cli] = best;
+    let [parse, schema, engine, cli, baseline] = best;
     let per_s = |d: Duration| n as f64 / d.as_secs_f64();
     println!("trls check benchmark: {n} records, {:.0} lines each on average, {} threads, best of {runs}", lines as f64 / n as f64, rayon::current_num_threads());
     println!(
@@ -251,5 +269,17 @@ fn main() {
         "domain rules cost: engine / schema = {:.2}x per record",
         engine.as_secs_f64() / schema.as_secs_f64()
     );
+    if let Some(bin) = &baseline_bin {
+        println!(
+            "baseline {:>9.3}s {:>12.0}   ({})",
+            baseline.as_secs_f64(),
+            per_s(baseline),
+            std::path::Path::new(bin).display()
+        );
+        println!(
+            "this build against the baseline: cli / baseline = {:.2}x",
+            cli.as_secs_f64() / baseline.as_secs_f64()
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -129,12 +129,10 @@ impl Config {
         };
         let raw: Raw =
             toml::from_str(text).map_err(|e| err(e.span(), e.message().trim().to_string()))?;
-        let root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let mut config = Config {
             path: Some(path.to_path_buf()),
             ..Config::default()
         };
-        let _ = root;
         if let Some(files) = raw.files {
             config.include = globs(files.include.as_deref(), &err)?;
             config.exclude = globs(files.exclude.as_deref(), &err)?;

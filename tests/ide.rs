@@ -167,6 +167,18 @@ fn same_with_crlf(doc: &Path, lf: &str, crlf: &str, failures: &mut Vec<String>) 
     }
 }
 
+/// An answer for the copy with lone CR line ends (old Mac files; a line end to LSP
+/// and YAML) must read as the LF one: same items, same ranges.
+fn same_with_cr(doc: &Path, lf: &str, cr: &str, failures: &mut Vec<String>) {
+    let cr = cr.replace('\r', "\n");
+    if lf != cr {
+        failures.push(format!(
+            "{} with lone CR line ends:\n--- LF\n{lf}--- CR\n{cr}",
+            doc.display()
+        ));
+    }
+}
+
 #[test]
 fn completion_fixtures() {
     let schema = Schema::builtin();
@@ -181,6 +193,8 @@ fn completion_fixtures() {
         let (text2, at2) = crlf(&text, at);
         let out2 = render_completion(&text2, syntax, at2, &schema, &view);
         same_with_crlf(&doc, &out, &out2, &mut failures);
+        let cr = render_completion(&text.replace('\n', "\r"), syntax, at, &schema, &view);
+        same_with_cr(&doc, &out, &cr, &mut failures);
         compare(&with_ext(&doc, "completion"), &out, &mut failures);
     }
     finish(failures);
@@ -217,6 +231,8 @@ fn hover_fixtures() {
             &render_hover(&text2, syntax, at2, &schema, &view),
             &mut failures,
         );
+        let cr = render_hover(&text.replace('\n', "\r"), syntax, at, &schema, &view);
+        same_with_cr(&doc, &out, &cr, &mut failures);
         compare(&with_ext(&doc, "hover"), &out, &mut failures);
     }
     finish(failures);

@@ -128,6 +128,7 @@ impl<'t> Doc<'t> {
 /// from its root object, so that one broken entry (an unclosed bracket) does not
 /// take the others with it; anything else is parsed as usual.
 pub fn record(text: &str, syntax: Syntax) -> Option<Node> {
+    let text = &*crate::ide::lf_lines(text);
     if syntax == Syntax::Json {
         let body = text.strip_prefix('\u{feff}').unwrap_or(text);
         if serde_json::from_str::<serde::de::IgnoredAny>(body).is_err() {

@@ -29,6 +29,7 @@ pub fn hover(
     schema: &Schema,
     ws: &WorkspaceView,
 ) -> Option<HoverInfo> {
+    let text = &*crate::ide::lf_lines(text);
     let offset = clamp_to_char_boundary(text, offset);
     let c = Ctx {
         text,

@@ -45,6 +45,25 @@ pub use hover::hover;
 pub use occurrences::{occurrences, prepare_rename, symbol_at};
 pub use outline::{document_links, document_symbols, folding_ranges};
 
+/// The text as the editor features read it: a lone CR, a line end to LSP and to
+/// YAML, becomes LF. Byte for byte, so every offset and span stays the text's; the
+/// features' line scanning then needs to know only `\n` (and `\r\n`).
+pub(crate) fn lf_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = b.to_vec();
+    for (i, c) in out.iter_mut().enumerate() {
+        if *c == b'\r' && b.get(i + 1) != Some(&b'\n') {
+            *c = b'\n';
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 use crate::model::{LocalKind, RecordSummary};
 use crate::syntax::Span;
 

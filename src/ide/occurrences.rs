@@ -28,6 +28,7 @@ fn registry_secondary(item: &Node) -> bool {
 
 /// The symbol under the cursor and its span (without quotes).
 pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, Span)> {
+    let text = &*crate::ide::lf_lines(text);
     let offset = clamp_to_char_boundary(text, offset);
     // Only the top-level entry under the cursor is parsed (YAML).
     let doc = Doc::new(text, syntax);
@@ -59,6 +60,7 @@ pub fn symbol_at(text: &str, syntax: Syntax, offset: usize) -> Option<(Symbol, S
 
 /// Every occurrence of a symbol in this document, `true` for its definition.
 pub fn occurrences(text: &str, syntax: Syntax, symbol: &Symbol) -> Vec<(Span, bool)> {
+    let text = &*crate::ide::lf_lines(text);
     let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };
@@ -100,6 +102,7 @@ pub fn occurrences(text: &str, syntax: Syntax, symbol: &Symbol) -> Vec<(Span, bo
 
 /// The span and text of the symbol under the cursor, if it can be renamed.
 pub fn prepare_rename(text: &str, syntax: Syntax, offset: usize) -> Option<(Span, String)> {
+    let text = &*crate::ide::lf_lines(text);
     let (_, span) = symbol_at(text, syntax, offset)?;
     Some((span, text.get(span.start..span.end)?.to_string()))
 }

@@ -25,6 +25,7 @@ fn trim(text: &str, span: Span) -> Span {
 
 /// One root item for the record, with a section per list and an item per entry.
 pub fn document_symbols(text: &str, syntax: Syntax) -> Vec<OutlineItem> {
+    let text = &*crate::ide::lf_lines(text);
     let Some(root) = doc::record(text, syntax).filter(|r| r.as_map().is_some()) else {
         return Vec::new();
     };
@@ -139,6 +140,7 @@ fn entry_item(text: &str, kind: OutlineKind, index: usize, item: &Node) -> Outli
 /// Every mapping or list spanning more than one line (from its key's line when it
 /// is a key's value), and YAML block scalars.
 pub fn folding_ranges(text: &str, syntax: Syntax) -> Vec<Span> {
+    let text = &*crate::ide::lf_lines(text);
     let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };
@@ -197,6 +199,7 @@ fn fold(
 /// Links: `url` values and any http(s) URL in text, DOIs, PMIDs, PMCIDs and
 /// registry ids with a record page.
 pub fn document_links(text: &str, syntax: Syntax) -> Vec<Link> {
+    let text = &*crate::ide::lf_lines(text);
     let Some(root) = doc::record(text, syntax) else {
         return Vec::new();
     };

@@ -251,7 +251,7 @@ impl<'a> Mapper<'a> {
                     self.add_missing(&path, p);
                 }
             }
-            ValidationErrorKind::AnyOf { context } if self.is_alternative_required(sub) => {
+            ValidationErrorKind::AnyOf { .. } if self.is_alternative_required(sub) => {
                 let keys = self.alternative_keys(sub);
                 if !keys.iter().any(|k| node.get(k).is_some()) {
                     let list = keys
@@ -267,7 +267,6 @@ impl<'a> Mapper<'a> {
                         ));
                     }
                 }
-                let _ = context;
             }
             ValidationErrorKind::AnyOf { context }
             | ValidationErrorKind::OneOfNotValid { context } => {

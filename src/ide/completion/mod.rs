@@ -57,6 +57,7 @@ pub fn completion(
     schema: &Schema,
     ws: &WorkspaceView,
 ) -> Vec<Completion> {
+    let text = &*crate::ide::lf_lines(text);
     let offset = context::position(text, offset);
     let Some(cur) = context::cursor(text, syntax, offset) else {
         return Vec::new();
