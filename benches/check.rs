@@ -164,7 +164,11 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(10_000);
-    let dir = std::env::temp_dir().join(format!("trls-bench-{n}"));
+    // `TRLS_BENCH_DIR` keeps the generated records there (to profile them, say).
+    let keep = std::env::var_os("TRLS_BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("trls-bench-{n}")));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut lines = 0;
@@ -281,5 +285,7 @@ fn main() {
             cli.as_secs_f64() / baseline.as_secs_f64()
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -84,6 +84,9 @@ pub const MAX_PER_CODE: usize = 200;
 /// after the last one listed). `omitted` counts findings a check counted but did
 /// not keep.
 pub fn cap_per_code(diagnostics: Vec<Diagnostic>, omitted: &[(Code, usize)]) -> Vec<Diagnostic> {
+    if omitted.is_empty() && diagnostics.len() <= MAX_PER_CODE {
+        return diagnostics;
+    }
     let mut counts: std::collections::HashMap<Code, usize> = std::collections::HashMap::new();
     for d in &diagnostics {
         *counts.entry(d.code).or_default() += 1;

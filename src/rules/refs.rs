@@ -43,13 +43,9 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut ids_of: HashMap<LocalKind, Suggester> = HashMap::new();
     let mut suggested: HashMap<(LocalKind, &str), Option<&str>> = HashMap::new();
     let mut budget = SUGGESTION_BUDGET;
-    // The reference values by span (not `pointer_at`, a walk per reference).
-    let mut nodes: HashMap<Span, &Node> = HashMap::new();
-    model::ids::find_all(cx.root, |found| {
-        if matches!(found.place.role, IdRole::Names(_)) {
-            nodes.insert(found.node.span, found.node);
-        }
-    });
+    // The reference values by span (not `pointer_at`, a walk per reference), found
+    // once and only when some reference is unknown.
+    let mut nodes: Option<HashMap<Span, &Node>> = None;
     let mut reported: HashSet<Span> = HashSet::new();
     for r in &index.references {
         if index.definition(r.kind, &r.id).is_some() || !reported.insert(r.span) {
@@ -62,7 +58,18 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             .entry((r.kind, r.id.as_str()))
             .or_insert_with(|| suggester.nearest(&r.id, &mut budget));
         let ids = &suggester.ids;
-        let node = nodes.get(&r.span).copied();
+        let node = nodes
+            .get_or_insert_with(|| {
+                let mut nodes = HashMap::new();
+                model::ids::find_all(cx.root, |found| {
+                    if matches!(found.place.role, IdRole::Names(_)) {
+                        nodes.insert(found.node.span, found.node);
+                    }
+                });
+                nodes
+            })
+            .get(&r.span)
+            .copied();
         let d = match suggestion {
             Some(s) => {
                 meant.insert((r.kind, s.to_string()));

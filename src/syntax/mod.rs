@@ -264,11 +264,12 @@ impl Node {
             },
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeKind::Map(entries) => {
-                let mut map = serde_json::Map::new();
+                let mut map = serde_json::Map::with_capacity(entries.len());
                 for e in entries {
                     if let Some(k) = e.key_text() {
-                        if !map.contains_key(k) {
-                            map.insert(k.to_string(), e.value.to_json());
+                        // One hash per key; a later duplicate is left out.
+                        if let serde_json::map::Entry::Vacant(slot) = map.entry(k) {
+                            slot.insert(e.value.to_json());
                         }
                     }
                 }
@@ -394,11 +395,22 @@ fn duplicate_keys(node: &Node, out: &mut Vec<SyntaxError>) {
         }
         match &node.kind {
             NodeKind::Map(entries) => {
-                let mut first: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
-                for e in entries {
+                // A record's mappings are small: there a scan of the keys before is
+                // cheaper than hashing; a long mapping gets a hash map (linear).
+                let small = entries.len() <= 16;
+                let mut first: HashMap<&str, Span> = HashMap::new();
+                for (i, e) in entries.iter().enumerate() {
                     if let Some(k) = e.key_text() {
-                        match first.get(k) {
-                            Some(&at) => out.push(SyntaxError::new(
+                        let before = if small {
+                            entries[..i]
+                                .iter()
+                                .find(|p| p.key_text() == Some(k))
+                                .map(|p| p.key.span)
+                        } else {
+                            first.get(k).copied()
+                        };
+                        match before {
+                            Some(at) => out.push(SyntaxError::new(
                                 SyntaxErrorKind::DuplicateKey {
                                     key: k.to_string(),
                                     first: at,
@@ -408,9 +420,10 @@ fn duplicate_keys(node: &Node, out: &mut Vec<SyntaxError>) {
                                     "duplicate key `{k}`; the first occurrence is the one checked"
                                 ),
                             )),
-                            None => {
+                            None if !small => {
                                 first.insert(k, e.key.span);
                             }
+                            None => {}
                         }
                     }
                 }

@@ -49,6 +49,11 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
+        // Most files have no CR at all: then the fast `\n` search says it all.
+        if !bytes.contains(&b'\r') {
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            return LineIndex { line_starts };
+        }
         for (i, &b) in bytes.iter().enumerate() {
             if (b == b'\n' || b == b'\r') && starts_line(bytes, i + 1) {
                 line_starts.push(i + 1);
