@@ -794,3 +794,33 @@ fn text_format_shows_the_fix_as_a_diff() {
         "{out}"
     );
 }
+
+/// Issue 8.3: a file with lone CR line ends had every finding on line 1.
+#[test]
+fn cr_only_line_ends_put_findings_on_their_lines() {
+    let dir = scratch("cr-only");
+    std::fs::write(
+        dir.join("c.trial.yaml"),
+        "trf: 1\rid: NCT06853522\rstatus: RECRUITNG\r",
+    )
+    .unwrap();
+    let doc: Value = serde_json::from_str(&stdout(&trls(
+        &["check", "--format", "json", "c.trial.yaml"],
+        &dir,
+    )))
+    .unwrap();
+    let d = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "TRF013")
+        .unwrap();
+    assert_eq!(
+        (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["end_line"].as_u64()
+        ),
+        (Some(3), Some(9), Some(3))
+    );
+}
