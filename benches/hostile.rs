@@ -64,15 +64,12 @@ fn many_arms(n: usize) -> String {
     for i in 0..n {
         let _ = write!(
             s,
-            "  - id: arm-{i}\n    label: Arm number {i} of the hostile record\n    type: EXPERIMENTAL\n    interventions: [drug-{i}, missing-{i}]\n"
+            "  - id: arm-{i}\n    label: Arm {i}\n    type: EXPERIMENTAL\n    interventions: [drug-{i}, x-{i}]\n"
         );
     }
     s.push_str("interventions:\n");
     for i in 0..n / 2 {
-        let _ = write!(
-            s,
-            "  - id: drug-{i}\n    type: BIOLOGICAL\n    name: Drug {i}\n"
-        );
+        let _ = writeln!(s, "  - {{id: drug-{i}, type: BIOLOGICAL, name: D}}");
     }
     s
 }
@@ -144,7 +141,7 @@ fn main() {
             "1 MB flow list of empty lists",
             flow_empty_lists(n(1_000_000.0)),
         ),
-        ("70,000 arms (5 MB)", many_arms(n(70_000.0))),
+        ("70,000 arms", many_arms(n(70_000.0))),
         ("200,000-line results", many_results(n(200_000.0))),
     ];
     println!("hostile records, each checked in its own process (scale {scale})");

@@ -206,14 +206,26 @@ pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
             .map(PathBuf::as_path)
             .zip(analyses.iter().map(|a| &a.summary)),
     );
+    let judge = |a: Analysis, path: &PathBuf, c: &&Config| {
+        let workspace = rules::workspace::check(path, &a.summary, &index);
+        finish(a, workspace, c)
+    };
+    if analyses.len() == 1 {
+        return analyses
+            .into_iter()
+            .zip(&paths)
+            .zip(configs)
+            .map(|((a, path), c)| judge(a, path, c))
+            .collect();
+    }
+    // The cross-record phase (and dropping each record's tree) in parallel too, in
+    // the order given.
+    use rayon::prelude::*;
     analyses
-        .into_iter()
-        .zip(&paths)
-        .zip(configs)
-        .map(|((a, path), c)| {
-            let workspace = rules::workspace::check(path, &a.summary, &index);
-            finish(a, workspace, c)
-        })
+        .into_par_iter()
+        .zip(paths.par_iter())
+        .zip(configs.par_iter())
+        .map(|((a, path), c)| judge(a, path, c))
         .collect()
 }
 
