@@ -209,29 +209,23 @@ fn main() {
             std::hint::black_box(trls::engine::check_bytes(&bytes, p, &config));
         })
     };
-    let step_cli = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_trls"))
+    let run_cli = |bin: &std::ffi::OsStr| {
+        let out = Command::new(bin)
             .args(["check", "--format", "json"])
             .arg(&dir)
             .output()
             .unwrap();
         assert!(
             out.status.code().is_some_and(|c| c < 2),
-            "trls check failed"
+            "{} check failed",
+            bin.to_string_lossy()
         );
     };
+    let step_cli = || run_cli(env!("CARGO_BIN_EXE_trls").as_ref());
     let baseline_bin = std::env::var_os("TRLS_BASELINE_BIN");
     let step_baseline = || {
         if let Some(bin) = &baseline_bin {
-            let out = Command::new(bin)
-                .args(["check", "--format", "json"])
-                .arg(&dir)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.code().is_some_and(|c| c < 2),
-                "the baseline trls check failed"
-            );
+            run_cli(bin);
         }
     };
     let mut best = [Duration::MAX; 5];

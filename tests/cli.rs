@@ -389,17 +389,8 @@ fn invalid_utf8_bom_and_crlf() {
     let bom = "\u{feff}trf: 1\r\nid: NCT06853522\r\nstatus: RECRUITNG\r\n";
     let dir = scratch("bom");
     std::fs::write(dir.join("b.trial.yaml"), bom).unwrap();
-    let doc: Value = serde_json::from_str(&stdout(&trls(
-        &["check", "--format", "json", "b.trial.yaml"],
-        &dir,
-    )))
-    .unwrap();
-    let d = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "TRF013")
-        .unwrap();
+    let doc = json_report(&dir, "b.trial.yaml");
+    let d = first_of(&doc, "TRF013");
     assert_eq!(
         (
             d["line"].as_u64(),
@@ -795,6 +786,21 @@ fn text_format_shows_the_fix_as_a_diff() {
     );
 }
 
+/// `trls check --format json FILE` in `dir`.
+fn json_report(dir: &Path, file: &str) -> Value {
+    serde_json::from_str(&stdout(&trls(&["check", "--format", "json", file], dir))).unwrap()
+}
+
+/// The first diagnostic of `code` in a JSON report.
+fn first_of<'v>(doc: &'v Value, code: &str) -> &'v Value {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {doc}"))
+}
+
 /// Issue 8.3: a file with lone CR line ends had every finding on line 1.
 #[test]
 fn cr_only_line_ends_put_findings_on_their_lines() {
@@ -804,17 +810,8 @@ fn cr_only_line_ends_put_findings_on_their_lines() {
         "trf: 1\rid: NCT06853522\rstatus: RECRUITNG\r",
     )
     .unwrap();
-    let doc: Value = serde_json::from_str(&stdout(&trls(
-        &["check", "--format", "json", "c.trial.yaml"],
-        &dir,
-    )))
-    .unwrap();
-    let d = doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "TRF013")
-        .unwrap();
+    let doc = json_report(&dir, "c.trial.yaml");
+    let d = first_of(&doc, "TRF013");
     assert_eq!(
         (
             d["line"].as_u64(),
