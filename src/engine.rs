@@ -25,6 +25,9 @@ pub struct Analysis {
     pub path: Option<std::path::PathBuf>,
     pub text: String,
     pub lines: LineIndex,
+    /// The parse, without its tree: comments and damaged regions for the workspace
+    /// phase. The tree is dropped as soon as the single-record checks have run, so a
+    /// batch of records does not hold every tree until the cross-record phase.
     pub parsed: Parsed,
     pub diagnostics: Vec<Diagnostic>,
     /// Per code, findings counted but not kept (see `diagnostic::cap_per_code`).
@@ -86,6 +89,8 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
         };
         diagnostics.extend(rules::check_record(&cx));
     }
+    let mut parsed = parsed;
+    parsed.root = None;
     Analysis {
         path: path.map(Path::to_path_buf),
         text: text.to_string(),
