@@ -5,7 +5,7 @@
 
 mod vocab;
 
-pub use vocab::{normalize, Term, Vocabulary};
+pub use vocab::{marker_key, normalize, Term, Vocabulary};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -136,6 +136,19 @@ fn load_vocabularies() -> Result<Vec<Vocabulary>, String> {
 }
 
 fn vocabulary_def(v: &Vocabulary) -> Value {
+    if v.open {
+        // Known names, not a closed list: any non-empty text is valid.
+        let ids: Vec<&str> = v.terms.iter().map(|t| t.id.as_str()).collect();
+        return json!({
+            "title": v.title,
+            "description": v.description,
+            "x-trls-vocabulary": v.name,
+            "x-trls-expected": format!("a {} name", v.title.to_lowercase()),
+            "type": "string",
+            "minLength": 1,
+            "examples": ids,
+        });
+    }
     let ids: Vec<&str> = v.terms.iter().map(|t| t.id.as_str()).collect();
     let plain: Vec<String> = v
         .terms
@@ -145,9 +158,12 @@ fn vocabulary_def(v: &Vocabulary) -> Value {
     let markdown: Vec<String> = v
         .terms
         .iter()
-        .map(|t| match &t.nci {
-            Some(code) => format!("**{}** (NCI {}): {}", t.label, code, t.definition),
-            None => format!("**{}**: {}", t.label, t.definition),
+        .map(|t| match (&t.nci, t.nci_term()) {
+            (Some(code), Some(term)) => {
+                format!("**{}** (NCI {term}, {code}): {}", t.label, t.definition)
+            }
+            (Some(code), None) => format!("**{}** (NCI {}): {}", t.label, code, t.definition),
+            _ => format!("**{}**: {}", t.label, t.definition),
         })
         .collect();
     json!({

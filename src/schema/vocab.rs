@@ -27,7 +27,54 @@ pub struct Vocabulary {
     /// The `[vocabularies]` key of `trls.toml` that may add terms, if any.
     #[serde(default)]
     pub config_key: Option<String>,
+    /// An open vocabulary (`Marker`): its terms are known names for completion, hover
+    /// and the rules that judge them, but any other value is accepted.
+    #[serde(default)]
+    pub open: bool,
+    /// The classes an open vocabulary's terms belong to (`class` of each term): class
+    /// id → readable name.
+    #[serde(default)]
+    pub classes: std::collections::BTreeMap<String, String>,
     pub terms: Vec<Term>,
+}
+
+impl Term {
+    /// The class of a term of an open vocabulary (`TRANSMEMBRANE`, `ISCT_POSITIVE`).
+    pub fn class(&self) -> Option<&str> {
+        self.extra.get("class").and_then(|c| c.as_str())
+    }
+    /// The FDA/NCI Thesaurus term (routes), e.g. `RESPIRATORY (INHALATION)`.
+    pub fn nci_term(&self) -> Option<&str> {
+        self.extra.get("nci_term").and_then(|c| c.as_str())
+    }
+}
+
+/// The form marker names are compared in (`format.md`, *Marker*): lowercase, without
+/// `-` or whitespace, Greek letters in their Latin spelling, so `CD79α`, `cd79a` and
+/// `CD 79-a` are one marker, as are `HLA-DR` and `HLA DR`. Other characters stay
+/// (`CD11b` and `CD11c` stay apart; `/` or `.` are kept).
+pub fn marker_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '-' || c.is_whitespace() || matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}') {
+            continue;
+        }
+        match greek_to_latin(c) {
+            Some(l) => out.push(l),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The Latin letter a Greek letter (either case) is spelt with in marker names.
+fn greek_to_latin(c: char) -> Option<char> {
+    const GREEK: &str = "αβγδεζικλμνοπρστυφω";
+    const LATIN: &str = "abgdeziklmnoprstufo";
+    let lower = c.to_lowercase().next()?;
+    let lower = if lower == 'ς' { 'σ' } else { lower };
+    let i = GREEK.chars().position(|g| g == lower)?;
+    LATIN.chars().nth(i)
 }
 
 /// Lowercase, letters and digits only: `Phase 1`, `phase-1` and `PHASE1` are alike.
@@ -41,6 +88,23 @@ pub fn normalize(s: &str) -> String {
 impl Vocabulary {
     pub fn term(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
+    }
+
+    /// The known marker a name means, by [`marker_key`] of its id or an alias
+    /// (`cd 73`, `NT5E` → `CD73`; `CD79α` → `CD79a`). For open vocabularies.
+    pub fn marker(&self, name: &str) -> Option<&Term> {
+        let key = marker_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        self.terms
+            .iter()
+            .find(|t| marker_key(&t.id) == key || t.aliases.iter().any(|a| marker_key(a) == key))
+    }
+
+    /// The readable name of a class of an open vocabulary.
+    pub fn class_label(&self, class: &str) -> Option<&str> {
+        self.classes.get(class).map(String::as_str)
     }
 
     /// The term a mistyped value most likely means: a known alias or case/separator

@@ -48,7 +48,12 @@ static CATALOGUE: LazyLock<Vec<QuantityKind>> = LazyLock::new(|| {
                 .and_then(|r| Some((num(r.first()?)?, num(r.get(1)?)?)));
             Some(QuantityKind {
                 id: t.id.clone(),
-                label: t.label.clone(),
+                // Messages name a measure as the field abbreviates it (`FEV1`).
+                label: t
+                    .extra
+                    .get("abbreviation")
+                    .and_then(|a| a.as_str())
+                    .map_or_else(|| t.label.clone(), String::from),
                 dimension: t.extra.get("dimension")?.as_str()?.to_string(),
                 canonical_unit: t.extra.get("canonical_unit")?.as_str()?.to_string(),
                 range,
