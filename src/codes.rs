@@ -25,6 +25,8 @@ pub enum Family {
     Units,
     /// Trial design and dates.
     Design,
+    /// Reporting completeness of the product characterization (TRF4xx).
+    Completeness,
     /// Cross-record findings, judged against the workspace index.
     Workspace,
     /// Suppression comments.
@@ -185,6 +187,14 @@ declare_codes! {
         "an arm's type disagrees with its interventions";
     RegisteredRetrospectively = "TRF308", "registered-retrospectively", Info, Design, fix None, tags [], supersedes [],
         "registered after the study started";
+    IsctCriteria = "TRF400", "isct-criteria", Info, Completeness, fix None, tags [], supersedes [],
+        "a `CELLS` product whose characterization does not show the ISCT minimal criteria";
+    MisevItems = "TRF401", "misev-items", Info, Completeness, fix None, tags [], supersedes [],
+        "an `EXOSOMES` or `SECRETOME` product whose characterization lacks a MISEV item";
+    CharacterizationContradiction = "TRF402", "characterization-contradiction", Warning, Completeness, fix None, tags [], supersedes [],
+        "a characterization that contradicts itself or its product";
+    VesiclesTooLarge = "TRF403", "vesicles-too-large", Info, Completeness, fix None, tags [], supersedes [],
+        "an `EXOSOMES` product whose `particle_size` reaches above 200 nm";
     UnusedSuppression = "TRF900", "unused-suppression", Hint, Suppress, fix Safe, tags [], supersedes [],
         "a `# trls: ignore[...]` comment that silences nothing";
 }

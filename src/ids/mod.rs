@@ -206,7 +206,67 @@ pub fn canonical(id: &str) -> Option<Canonical> {
         _ => return None,
     }
     let separated = t.chars().any(|c| !c.is_alphanumeric());
-    unique(lenient(t, |f| f.has_letters || separated))
+    unique(lenient(t, |f| f.has_letters || separated)).or_else(|| eudract_number(t))
+}
+
+/// The `Registry` value of EudraCT numbers.
+const EUCTR: &str = "EUCTR";
+
+/// A EudraCT number as the registers decorate it: with the country suffix of one
+/// national protocol page (`2011-006064-43-ES`, `2011-006064-43/ES`, `-3RD` for a
+/// protocol outside the EU) and the `EUCTR` prefix of the WHO portal
+/// (`EUCTR2011-006064-43-ES`). The trial is the number without them (format.md). A
+/// CTIS number (`2022-501549-57-00`) ends in digits, never letters, so it is never
+/// read as a decorated EudraCT number.
+fn eudract_number(t: &str) -> Option<Canonical> {
+    let (core, _) = eudract_parts(t)?;
+    let found = matching(core);
+    let exact = match found.as_slice() {
+        [r] if r.code == EUCTR => Some(Canonical {
+            registry: &r.code,
+            id: core.to_string(),
+        }),
+        _ => None,
+    };
+    exact.or_else(|| {
+        let separated = core.chars().any(|c| !c.is_alphanumeric());
+        unique(lenient(core, |f| f.has_letters || separated)).filter(|c| c.registry == EUCTR)
+    })
+}
+
+/// The text of `t` without an `EUCTR` prefix and a country suffix, and the suffix as
+/// written (`-ES`), when at least one of them was there.
+fn eudract_parts(t: &str) -> Option<(&str, Option<&str>)> {
+    let mut core = t.trim();
+    let mut prefixed = false;
+    if core
+        .get(..EUCTR.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(EUCTR))
+    {
+        core = core[EUCTR.len()..].trim_start_matches([' ', '-', ':']);
+        prefixed = true;
+    }
+    let mut suffix = None;
+    if let Some(at) = core.rfind(['-', '/', ' ']) {
+        let tail = &core[at + 1..];
+        let country = tail.len() == 2 && tail.chars().all(|c| c.is_ascii_alphabetic());
+        if country || tail.eq_ignore_ascii_case("3RD") {
+            suffix = Some(&core[at..]);
+            core = core[..at].trim_end();
+        }
+    }
+    (prefixed || suffix.is_some()).then_some((core, suffix))
+}
+
+/// The country suffix (`-ES`, `/ES`) of a EudraCT number written with one, when
+/// `id` is such a number.
+pub fn eudract_suffix(id: &str) -> Option<&str> {
+    let t = id.trim();
+    if t.len() > MAX_ID_LEN || !matching(t).is_empty() {
+        return None;
+    }
+    eudract_number(t)?;
+    eudract_parts(t)?.1
 }
 
 /// Every (registry, canonical id) a lenient matcher accepts, both checked against
@@ -477,6 +537,43 @@ mod tests {
             registry("CTRI").unwrap().format,
             "`CTRI/` + 4 digits + `/` + 2–3 digits + `/` + 6 digits"
         );
+    }
+
+    #[test]
+    fn eudract_numbers_with_a_country_suffix_are_the_number() {
+        for input in [
+            "2011-006064-43-ES",
+            "2011-006064-43/ES",
+            "2011-006064-43-es",
+            "2011-006064-43 ES",
+            "2011-006064-43-3RD",
+            "EUCTR2011-006064-43-ES",
+            "EUCTR2011-006064-43",
+            "euctr 2011-006064-43/IT",
+            "2011 006064 43-ES",
+        ] {
+            is(input, "EUCTR", "2011-006064-43");
+        }
+        assert_eq!(eudract_suffix("2011-006064-43/ES"), Some("/ES"));
+        assert_eq!(eudract_suffix("EUCTR2011-006064-43-ES"), Some("-ES"));
+        assert_eq!(eudract_suffix("EUCTR2011-006064-43"), None);
+        assert_eq!(eudract_suffix("2011-006064-43"), None);
+        // CTIS numbers end in digits: never a suffix, never shortened.
+        is("2022-501549-57-00", "CTIS", "2022-501549-57-00");
+        assert_eq!(eudract_suffix("2022-501549-57-00"), None);
+        // Not a EudraCT number, with or without something that looks like a suffix.
+        for input in [
+            "201100606443-ES",
+            "EUCTR201100606443",
+            "NCT03765957-ES",
+            "EUCTR",
+            "-ES",
+            "ES",
+            "2011-006064-4-ES",
+            "EUCTRé-ES",
+        ] {
+            assert_eq!(canon(input), None, "{input:?}");
+        }
     }
 
     #[test]

@@ -146,10 +146,16 @@ fn registry_id(
                     Code::NonCanonicalId,
                     node.span,
                     format!(
-                        "`{}` is a non-canonical spelling of the `{}` id `{}`; write `{}`",
+                        "`{}` is a non-canonical spelling of the `{}` id `{}`{}; write `{}`",
                         shorten(text),
                         c.registry,
                         c.id,
+                        ids::eudract_suffix(text)
+                            .map(|s| format!(
+                                " (`{s}` is the country suffix of one national protocol page: \
+                                 the trial is the number without it)"
+                            ))
+                            .unwrap_or_default(),
                         c.id
                     ),
                 )

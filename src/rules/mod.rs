@@ -2,6 +2,7 @@
 //! fix, precedence) is declared in `crate::codes`; each rule's fixtures live in
 //! `tests/fixtures/<CODE>/`.
 
+pub mod completeness;
 pub mod design;
 pub mod ids;
 pub mod refs;
@@ -54,6 +55,7 @@ fn family_check(family: Family) -> Option<Check> {
         Family::Refs => refs::check,
         Family::Units => units::check,
         Family::Design => design::check,
+        Family::Completeness => completeness::check,
         // Phases of the engine with inputs of their own.
         Family::Syntax | Family::Schema | Family::Workspace | Family::Suppress => return None,
     })
