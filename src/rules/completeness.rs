@@ -482,7 +482,7 @@ mod tests {
         );
         assert!(found[0]
             .1
-            .contains("CD79a or CD19 among `markers_negative`"));
+            .contains("CD79a (or CD19) among `markers_negative`"));
         assert!(!found[0].1.contains("CD73"));
     }
 
