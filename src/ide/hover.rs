@@ -130,7 +130,12 @@ fn key(
         schema_walk::child(c.schema, &prop, &Seg::Item)
             .and_then(|i| schema_walk::vocabulary(c.schema, &i))
     });
-    if let Some(v) = vocab {
+    if let Some(v) = vocab.filter(|v| v.open) {
+        md.push(format!(
+            "Any marker name; completion offers the {} markers trls knows, with their class.",
+            v.terms.len()
+        ));
+    } else if let Some(v) = vocab {
         if v.terms.len() <= 12 {
             let ids: Vec<String> = v.terms.iter().map(|t| format!("`{}`", t.id)).collect();
             md.push(format!("One of {}.", ids.join(", ")));
@@ -194,6 +199,23 @@ fn value_hover(
         }
     }
     let vocab = schema_walk::vocabulary(c.schema, &prop);
+    if let Some(v) = vocab.filter(|v| v.open) {
+        // A marker: any spelling of a known one, or one trls does not judge.
+        let Some(t) = v.marker(value) else {
+            return hover(format!(
+                "`{}` · {}\n\nNot a marker trls knows: accepted as written, without a class.",
+                value.trim(),
+                v.title
+            ));
+        };
+        return hover(format!(
+            "**{}** (`{}`) · {}\n\n{}",
+            t.label,
+            t.id,
+            v.title,
+            term_documentation(v, t)
+        ));
+    }
     if let Some(v) = vocab {
         let t = v.term(value)?;
         let mut md = format!("**{}** (`{}`) · {}", t.label, t.id, v.title);

@@ -11,6 +11,7 @@
 //! quotes and places a value where the cursor is.
 
 mod keys;
+mod markers;
 mod place;
 mod references;
 mod snippets;

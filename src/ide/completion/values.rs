@@ -3,6 +3,7 @@
 //! value (ids, units, snippets).
 
 use super::keys::keys;
+use super::markers::marker_candidates;
 use super::place::{place, Wrap};
 use super::references::{local_ids, record_ids};
 use super::snippets::{item_snippet, Layout};
@@ -134,6 +135,9 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
     let listed = |id: &str| cur.items.iter().any(|i| i == id);
     let mut out = Vec::new();
     if let Some(v) = schema_walk::vocabulary(c.schema, prop) {
+        if v.open {
+            return marker_candidates(c, path, v);
+        }
         for (i, t) in v.terms.iter().enumerate() {
             if listed(&t.id) {
                 continue;
@@ -195,8 +199,17 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
 /// A term's documentation: its definition, and what else its vocabulary knows.
 pub(in crate::ide) fn term_documentation(v: &Vocabulary, t: &Term) -> String {
     let mut doc = t.definition.clone();
-    if let Some(nci) = &t.nci {
-        doc.push_str(&format!("\n\nNCI code {nci}"));
+    match (&t.nci, t.nci_term()) {
+        (Some(code), Some(term)) => doc.push_str(&format!("\n\nNCI Thesaurus: {term} ({code})")),
+        (Some(code), None) => doc.push_str(&format!("\n\nNCI code {code}")),
+        _ => {}
+    }
+    if let Some(class) = t.class() {
+        let name = v.class_label(class).unwrap_or(class);
+        doc.push_str(&format!("\n\nClass: {name}"));
+        if !t.aliases.is_empty() {
+            doc.push_str(&format!("; also written {}", t.aliases.join(", ")));
+        }
     }
     if v.name == "QuantityKind" {
         let s = |k: &str| t.extra.get(k).and_then(|v| v.as_str());
