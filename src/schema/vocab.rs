@@ -36,6 +36,10 @@ pub struct Vocabulary {
     #[serde(default)]
     pub classes: std::collections::BTreeMap<String, String>,
     pub terms: Vec<Term>,
+    /// [`marker_key`] of every term's id and aliases → the term's index, built on
+    /// first use (a lookup is one hash, however many markers a record lists).
+    #[serde(skip)]
+    marker_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl Term {
@@ -97,9 +101,20 @@ impl Vocabulary {
         if key.is_empty() {
             return None;
         }
-        self.terms
-            .iter()
-            .find(|t| marker_key(&t.id) == key || t.aliases.iter().any(|a| marker_key(a) == key))
+        let index = self.marker_index.get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            // Ids first, so that an alias never shadows another marker's id.
+            for (i, t) in self.terms.iter().enumerate() {
+                index.entry(marker_key(&t.id)).or_insert(i);
+            }
+            for (i, t) in self.terms.iter().enumerate() {
+                for a in &t.aliases {
+                    index.entry(marker_key(a)).or_insert(i);
+                }
+            }
+            index
+        });
+        index.get(&key).map(|&i| &self.terms[i])
     }
 
     /// The readable name of a class of an open vocabulary.
@@ -138,5 +153,28 @@ impl Vocabulary {
             Some((t, d)) if d <= 2 && !tie && norm.len() > 2 => Some(t),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marker_key;
+
+    #[test]
+    fn marker_keys_ignore_case_hyphens_spaces_and_greek_spelling() {
+        for (a, b) in [
+            ("CD79α", "CD79a"),
+            ("CD79Α", "cd79a"),
+            ("HLA-DR", "hla dr"),
+            ("HLA\u{2010}DR", "HLADR"),
+            ("Syntenin 1", "syntenin-1"),
+            ("TGF-β", "tgfb"),
+            ("CD 73", "cd73"),
+        ] {
+            assert_eq!(marker_key(a), marker_key(b), "{a} vs {b}");
+        }
+        assert_ne!(marker_key("CD11b"), marker_key("CD11c"));
+        assert_ne!(marker_key("CD4/CD8"), marker_key("CD4CD8"));
+        assert_eq!(marker_key(" - "), "");
     }
 }
