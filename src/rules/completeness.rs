@@ -13,7 +13,7 @@
 //! never characterised the product); `product.characterization.<key>` silences the
 //! items of that key only.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Context;
 use crate::codes::Code;
@@ -194,7 +194,7 @@ impl<'a> Chara<'a> {
             if self.unstated.silences(key) {
                 continue;
             }
-            let keys: Vec<String> = self.listed(key).into_iter().map(|m| m.key).collect();
+            let keys: HashSet<String> = self.listed(key).into_iter().map(|m| m.key).collect();
             let lacking: Vec<String> = wanted
                 .iter()
                 .filter(|any_of| !any_of.iter().any(|m| keys.contains(&marker_key(m))))

@@ -63,6 +63,10 @@ pub fn marker_key(s: &str) -> String {
         if c == '-' || c.is_whitespace() || matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}') {
             continue;
         }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         match greek_to_latin(c) {
             Some(l) => out.push(l),
             None => out.extend(c.to_lowercase()),
@@ -75,6 +79,9 @@ pub fn marker_key(s: &str) -> String {
 fn greek_to_latin(c: char) -> Option<char> {
     const GREEK: &str = "αβγδεζικλμνοπρστυφω";
     const LATIN: &str = "abgdeziklmnoprstufo";
+    if !('\u{0370}'..='\u{03FF}').contains(&c) {
+        return None;
+    }
     let lower = c.to_lowercase().next()?;
     let lower = if lower == 'ς' { 'σ' } else { lower };
     let i = GREEK.chars().position(|g| g == lower)?;
