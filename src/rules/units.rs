@@ -776,7 +776,7 @@ impl<'t> Checker<'t> {
             }
         }
         let compared: &[&str] = match interval.key {
-            "ci" => &interval.bounds_estimates[..],
+            "ci" => interval.bounds_estimates,
             "iqr" => &["median"],
             _ => &["mean", "median"],
         };
