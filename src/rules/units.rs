@@ -18,7 +18,7 @@
 //! (`crate::units::dose_scale`); `TRF209` compares a result's statistics with each
 //! other after conversion.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Context;
 use crate::codes::Code;
@@ -111,6 +111,8 @@ struct InterventionDose<'a> {
     kind: Option<&'a str>,
     /// The dose's unit as meant (the lower bound's of a range), with the dose's node.
     dose: Option<(String, &'a Node)>,
+    /// Its `dose_basis`, when it has one.
+    basis: Option<&'a Node>,
 }
 
 /// A value that passed the unit checks.
@@ -364,6 +366,7 @@ impl<'t> Checker<'t> {
                 doses.entry(id).or_insert(InterventionDose {
                     kind: item.get("type").and_then(Node::text),
                     dose: dose_units.into_iter().next(),
+                    basis: item.get("dose_basis"),
                 });
             }
         }
@@ -487,7 +490,10 @@ impl<'t> Checker<'t> {
     /// Each cohort's `dose`: a quantity, in a unit that converts to the dose of its
     /// arm's investigational intervention (its one intervention of type `BIOLOGICAL`,
     /// `GENETIC` or `COMBINATION_PRODUCT`; not compared when there are none or several).
+    /// An investigational intervention with a `dose_basis` but no dose of its own has
+    /// its basis judged (`TRF208`) against its first cohort's dose, once.
     fn cohorts(&mut self, root: &Node, doses: &HashMap<&str, InterventionDose>) {
+        let mut basis_judged: HashSet<&str> = HashSet::new();
         for arm in Record::new(root).arms() {
             let mut cohorts = arm
                 .cohorts()
@@ -501,6 +507,13 @@ impl<'t> Checker<'t> {
                 let Some(v) = self.quantity(dose, "dose", false, "1 10*6{cells}/kg", None) else {
                     continue;
                 };
+                if let Some((id, d)) = investigational {
+                    if let (None, Some(basis)) = (&d.dose, d.basis) {
+                        if basis_judged.insert(id) {
+                            self.dose_basis(basis, &[(v.unit.clone(), dose)]);
+                        }
+                    }
+                }
                 let Some((id, (unit, node))) =
                     investigational.and_then(|(id, d)| d.dose.as_ref().map(|x| (id, x)))
                 else {
