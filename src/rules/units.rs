@@ -457,17 +457,19 @@ impl<'t> Checker<'t> {
             DoseScale::PerWeight => (
                 weight,
                 "per kilogram of body weight",
-                "a body weight: `ACTUAL_WEIGHT`, `PREDICTED_WEIGHT` or `IDEAL_WEIGHT`",
+                "a per-kg dose is computed from a body weight: `ACTUAL_WEIGHT`, \
+                 `PREDICTED_WEIGHT` or `IDEAL_WEIGHT`",
             ),
             DoseScale::PerArea => (
                 term == "BODY_SURFACE_AREA",
                 "per square metre of body surface area",
-                "the body surface area: `BODY_SURFACE_AREA`",
+                "a per-m² dose is computed from the body surface area: `BODY_SURFACE_AREA`",
             ),
             DoseScale::Flat => (
                 term == "FLAT",
                 "a flat dose, not scaled to the patient",
-                "nothing: `FLAT`, or a dose unit per kg or per m² (`10*6{cells}/kg`)",
+                "a flat dose has the basis `FLAT`; a dose computed from a weight or an area \
+                 is written per kg or per m² (`10*6{cells}/kg`)",
             ),
         };
         if agrees {
@@ -480,7 +482,7 @@ impl<'t> Checker<'t> {
                 basis.span,
                 format!(
                     "`dose_basis: {term}` disagrees with the dose's unit `{unit}`, which is \
-                     {what}; such a dose is computed from {meant}"
+                     {what}; {meant}"
                 ),
             )
             .with_related(dose.span, format!("the dose is `{shown}`")),
