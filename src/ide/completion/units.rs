@@ -46,6 +46,9 @@ fn unit_context(c: &Ctx) -> (Option<String>, Option<String>, Option<String>) {
     if own == "dose" {
         return (Some("dose".into()), None, None);
     }
+    if own == "volume" {
+        return (Some("volume".into()), None, None);
+    }
     let quantity_of = |quantity: Option<&str>| -> (Option<String>, Option<String>) {
         let term = quantity.and_then(|q| c.schema.vocabulary("QuantityKind")?.term(q));
         let s = |k: &str| {
