@@ -153,6 +153,8 @@ declare_codes! {
         "a registry source that points at another trial";
     RepeatedPrimaryId = "TRF112", "repeated-primary-id", Warning, Ids, fix Safe, tags [], supersedes [],
         "a `secondary_ids` item repeats the primary `id`";
+    CohortOfAnotherArm = "TRF113", "cohort-of-another-arm", Error, Refs, fix None, tags [], supersedes [],
+        "a result's `cohort` is a cohort of another arm than the result's `arm`";
     InvalidUnit = "TRF200", "invalid-unit", Error, Units, fix Safe, tags [], supersedes [],
         "not a valid UCUM unit";
     UnitDimension = "TRF201", "unit-dimension", Error, Units, fix Unsafe, tags [], supersedes [],
@@ -169,6 +171,10 @@ declare_codes! {
         "valid UCUM that is almost certainly not what was meant, or a non-canonical spelling";
     Fev1ExceedsFvc = "TRF207", "fev1-exceeds-fvc", Warning, Units, fix None, tags [], supersedes [],
         "FEV1 greater than FVC for the same arm, timepoint and statistic";
+    DoseBasisMismatch = "TRF208", "dose-basis-mismatch", Warning, Units, fix None, tags [], supersedes [],
+        "`dose_basis` disagrees with the dose's unit";
+    StatisticsContradict = "TRF209", "statistics-contradict", Warning, Units, fix None, tags [], supersedes [],
+        "a result's statistics contradict each other";
     PhaseCombination = "TRF300", "phase-combination", Error, Design, fix Safe, tags [], supersedes [WrongType, Constraint],
         "a phase list that does not exist";
     PhasesNotInterventional = "TRF301", "phases-not-interventional", Warning, Design, fix None, tags [], supersedes [],
@@ -187,6 +193,10 @@ declare_codes! {
         "an arm's type disagrees with its interventions";
     RegisteredRetrospectively = "TRF308", "registered-retrospectively", Info, Design, fix None, tags [], supersedes [],
         "registered after the study started";
+    BoundsOutOfOrder = "TRF309", "bounds-out-of-order", Error, Design, fix None, tags [], supersedes [],
+        "a range or confidence interval whose lower bound is above its upper bound";
+    TimepointNotPlanned = "TRF310", "timepoint-not-planned", Warning, Design, fix None, tags [], supersedes [],
+        "a result's `timepoint` that is not among its outcome's `timepoints`";
     IsctCriteria = "TRF400", "isct-criteria", Info, Completeness, fix None, tags [], supersedes [],
         "a `CELLS` product whose characterization does not show the ISCT minimal criteria";
     MisevItems = "TRF401", "misev-items", Info, Completeness, fix None, tags [], supersedes [],
@@ -273,7 +283,7 @@ mod tests {
     fn prefixes_select_families_of_codes() {
         let ids: Vec<&str> = Code::with_prefix("trf20").map(Code::as_str).collect();
         assert_eq!(ids.first(), Some(&"TRF200"));
-        assert_eq!(ids.last(), Some(&"TRF207"));
+        assert_eq!(ids.last(), Some(&"TRF209"));
         assert_eq!(Code::with_prefix("TRF9").count(), 1);
         assert_eq!(Code::parse("TRF999"), None);
     }

@@ -149,3 +149,61 @@ fn fev1_is_paired_with_fvc_without_a_scan_per_result() {
     assert_eq!(count(&codes, Code::Fev1ExceedsFvc), expected);
     assert!(expected > 0);
 }
+
+#[test]
+fn many_cohorts_and_their_results_are_checked_without_a_scan_per_result() {
+    // 100 arms of 100 cohorts each; one result per cohort, with an interval and a
+    // timepoint among many planned ones. Every hundredth result names a cohort of
+    // another arm (TRF113), its median outside its iqr (TRF209) and an unplanned
+    // timepoint (TRF310); every arm's cohorts add up to one more than the arm (TRF303).
+    let (arms, per_arm) = (100, 100);
+    let mut s = String::from(HEAD);
+    s.push_str("interventions:\n  - {id: drug, type: BIOLOGICAL, name: Cells, dose: 1 mg}\n");
+    s.push_str(
+        "outcomes:\n  - id: il6\n    type: PRIMARY\n    title: IL-6\n    timepoints: [baseline",
+    );
+    for d in 1..=1000 {
+        write!(s, ", {d} d").unwrap();
+    }
+    s.push_str("]\narms:\n");
+    for a in 0..arms {
+        writeln!(
+            s,
+            "  - id: arm{a}\n    type: EXPERIMENTAL\n    label: A{a}\n    size: {}\n    \
+             interventions: [drug]\n    cohorts:",
+            per_arm - 1
+        )
+        .unwrap();
+        for c in 0..per_arm {
+            writeln!(s, "      - {{id: c{a}-{c}, label: C, size: 1, dose: 2 mg}}").unwrap();
+        }
+    }
+    s.push_str("results:\n");
+    let mut odd = 0;
+    for a in 0..arms {
+        for c in 0..per_arm {
+            let wrong = (a * per_arm + c) % 100 == 7;
+            odd += usize::from(wrong);
+            let (arm, median, when) = if wrong {
+                ((a + 1) % arms, 30, "1001 d")
+            } else {
+                (a, 12, "4 wk")
+            };
+            writeln!(
+                s,
+                "  - {{outcome: il6, arm: arm{arm}, cohort: c{a}-{c}, timepoint: {when}, \
+                 n: 1, median: {median} pg/mL, iqr: {{min: 8 pg/mL, max: 15 pg/mL}}}}"
+            )
+            .unwrap();
+        }
+    }
+    let codes = check(&s);
+    let listed = |n: usize| n.min(trls::diagnostic::MAX_PER_CODE + 1);
+    assert_eq!(odd, arms * per_arm / 100);
+    assert_eq!(count(&codes, Code::CohortOfAnotherArm), listed(odd));
+    assert_eq!(count(&codes, Code::StatisticsContradict), listed(odd));
+    assert_eq!(count(&codes, Code::TimepointNotPlanned), listed(odd));
+    assert_eq!(count(&codes, Code::SizesExceedEnrollment), listed(arms + 1));
+    assert_eq!(count(&codes, Code::DuplicateLocalId), 0);
+    assert_eq!(count(&codes, Code::UnitDimension), 0);
+}

@@ -83,27 +83,38 @@ impl<'t> Doc<'t> {
         Some((Cow::Owned(map), start + item_start))
     }
 
-    /// The entries of `kind` with an id, in order.
-    pub fn definitions(&self, kind: LocalKind) -> Vec<(String, Node)> {
-        let Some((list, _)) = self.section(kind.list()) else {
+    /// The entries of `kind` (with or without an id), in order: the items of the list
+    /// the id table says defines them (`arms`, or every arm's `cohorts`).
+    fn entries(&self, kind: LocalKind) -> Vec<Node> {
+        let path = kind.definition_place().path;
+        let Some((Step::Key(top), below)) = path.split_first() else {
             return Vec::new();
         };
-        list.as_seq()
-            .unwrap_or(&[])
-            .iter()
+        // The entry is the item that holds the `id`.
+        let below = below.strip_suffix(&[Step::Key("id")]).unwrap_or(below);
+        let Some((section, _)) = self.section(top) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        ids::each_at(&section, below, &mut |n| out.push(n.clone()));
+        out
+    }
+
+    /// The entries of `kind` with an id, in order.
+    pub fn definitions(&self, kind: LocalKind) -> Vec<(String, Node)> {
+        self.entries(kind)
+            .into_iter()
             .filter_map(|item| {
                 let id = item.get("id")?.text()?.to_string();
-                (!id.is_empty()).then(|| (id, item.clone()))
+                (!id.is_empty()).then_some((id, item))
             })
             .collect()
     }
 
     pub fn definition(&self, kind: LocalKind, id: &str) -> Option<Node> {
-        let (list, _) = self.section(kind.list())?;
-        list.as_seq()?
-            .iter()
+        self.entries(kind)
+            .into_iter()
             .find(|item| item.get("id").and_then(Node::text) == Some(id))
-            .cloned()
     }
 
     /// How many references name this local id.

@@ -137,6 +137,8 @@ pub enum OutlineKind {
     Outcome,
     Result,
     Source,
+    /// A cohort, inside its arm.
+    Cohort,
     Section,
 }
 

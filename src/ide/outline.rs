@@ -1,4 +1,5 @@
-//! The document's outline (arms, interventions, outcomes, results, sources), folding
+//! The document's outline (arms with their cohorts, interventions, outcomes, results,
+//! sources), folding
 //! ranges and links (URLs, DOIs, PMIDs, PMCIDs, registry record pages).
 
 use super::context::Seg;
@@ -114,7 +115,7 @@ fn entry_item(text: &str, kind: OutlineKind, index: usize, item: &Node) -> Outli
         (_, None) => (format!("#{}", index + 1), Span::empty(item.span.start)),
     };
     let detail = match kind {
-        OutlineKind::Arm => tree::text_of(item, "label").map(String::from),
+        OutlineKind::Arm | OutlineKind::Cohort => tree::text_of(item, "label").map(String::from),
         OutlineKind::Intervention => tree::text_of(item, "name").map(String::from),
         OutlineKind::Outcome => tree::text_of(item, "title").map(String::from),
         OutlineKind::Source => tree::text_of(item, "title")
@@ -127,13 +128,24 @@ fn entry_item(text: &str, kind: OutlineKind, index: usize, item: &Node) -> Outli
         }),
         _ => None,
     };
+    let children = match kind {
+        OutlineKind::Arm => item
+            .get("cohorts")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(|(i, c)| entry_item(text, OutlineKind::Cohort, i, c))
+            .collect(),
+        _ => Vec::new(),
+    };
     OutlineItem {
         name,
         detail,
         kind,
         span: trim(text, item.span),
         selection,
-        children: Vec::new(),
+        children,
     }
 }
 

@@ -195,11 +195,18 @@ pub fn summary(kind: LocalKind, item: &Node) -> (Option<String>, String) {
             }
             (text_of(item, "title").or(text_of(item, "publisher")), None)
         }
+        LocalKind::Cohort => {
+            fact("size", "size");
+            fact("dose", "dose");
+            fact("donor", "donor");
+            (text_of(item, "label"), text_of(item, "description"))
+        }
     };
-    let type_key = if kind == LocalKind::Source {
-        "kind"
-    } else {
-        "type"
+    let type_key = match kind {
+        LocalKind::Source => "kind",
+        // A cohort has no type.
+        LocalKind::Cohort => "",
+        _ => "type",
     };
     md.push(head(text_of(item, type_key)));
     if let Some(d) = detail {

@@ -188,6 +188,7 @@ pub fn symbol_kind(k: OutlineKind) -> SymbolKind {
         OutlineKind::Outcome => SymbolKind::PROPERTY,
         OutlineKind::Result => SymbolKind::NUMBER,
         OutlineKind::Source => SymbolKind::OBJECT,
+        OutlineKind::Cohort => SymbolKind::ENUM_MEMBER,
     }
 }
 

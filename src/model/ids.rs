@@ -13,24 +13,37 @@ pub enum LocalKind {
     Intervention,
     Outcome,
     Source,
+    /// A cohort inside an arm (`arms[].cohorts[]`).
+    Cohort,
 }
 
 impl LocalKind {
-    pub const ALL: [LocalKind; 4] = [
+    pub const ALL: [LocalKind; 5] = [
         LocalKind::Arm,
         LocalKind::Intervention,
         LocalKind::Outcome,
         LocalKind::Source,
+        LocalKind::Cohort,
     ];
 
-    /// The top-level list that defines ids of this kind.
+    /// The list that defines ids of this kind: a top-level list, or `cohorts`
+    /// inside each arm.
     pub fn list(self) -> &'static str {
         match self {
             LocalKind::Arm => "arms",
             LocalKind::Intervention => "interventions",
             LocalKind::Outcome => "outcomes",
             LocalKind::Source => "sources",
+            LocalKind::Cohort => "cohorts",
         }
+    }
+
+    /// The place of the `id` that defines ids of this kind.
+    pub fn definition_place(self) -> &'static IdPlace {
+        ID_PLACES
+            .iter()
+            .find(|p| p.role == IdRole::Defines(self))
+            .unwrap_or(&ID_PLACES[0])
     }
 
     /// The singular noun, for messages.
@@ -40,6 +53,7 @@ impl LocalKind {
             LocalKind::Intervention => "intervention",
             LocalKind::Outcome => "outcome",
             LocalKind::Source => "source",
+            LocalKind::Cohort => "cohort",
         }
     }
 
@@ -47,7 +61,7 @@ impl LocalKind {
     pub fn article(self) -> &'static str {
         match self {
             LocalKind::Arm | LocalKind::Intervention | LocalKind::Outcome => "an",
-            LocalKind::Source => "a",
+            LocalKind::Source | LocalKind::Cohort => "a",
         }
     }
 }
@@ -93,7 +107,7 @@ pub struct IdPlace {
 }
 
 use IdRole::{Defines, Names, Registry};
-use LocalKind::{Arm, Intervention, Outcome, Source};
+use LocalKind::{Arm, Cohort, Intervention, Outcome, Source};
 use Step::{Item, Key};
 
 /// Every place a record holds an id (format.md: `Ref(kind)`, `LocalId`,
@@ -116,6 +130,10 @@ pub const ID_PLACES: &[IdPlace] = &[
         role: Defines(Source),
     },
     IdPlace {
+        path: &[Key("arms"), Item, Key("cohorts"), Item, Key("id")],
+        role: Defines(Cohort),
+    },
+    IdPlace {
         path: &[Key("arms"), Item, Key("interventions"), Item],
         role: Names(Intervention),
     },
@@ -130,6 +148,10 @@ pub const ID_PLACES: &[IdPlace] = &[
     IdPlace {
         path: &[Key("results"), Item, Key("source")],
         role: Names(Source),
+    },
+    IdPlace {
+        path: &[Key("results"), Item, Key("cohort")],
+        role: Names(Cohort),
     },
     IdPlace {
         path: &[Key("id")],
@@ -273,7 +295,29 @@ mod tests {
     fn every_kind_is_defined_in_its_list() {
         for kind in LocalKind::ALL {
             let place = ID_PLACES.iter().find(|p| p.role == Defines(kind)).unwrap();
-            assert_eq!(place.path, &[Key(kind.list()), Item, Key("id")]);
+            assert_eq!(kind.definition_place(), place);
+            assert_eq!(
+                place.path[place.path.len() - 3..],
+                [Key(kind.list()), Item, Key("id")]
+            );
         }
+        assert_eq!(
+            Cohort.definition_place().path,
+            &[Key("arms"), Item, Key("cohorts"), Item, Key("id")]
+        );
+    }
+
+    #[test]
+    fn cohorts_are_defined_in_arms_and_named_by_results() {
+        let role = |p: &[Option<&str>]| role_at(p.iter().copied());
+        assert_eq!(
+            role(&[Some("arms"), None, Some("cohorts"), None, Some("id")]),
+            Some(Defines(Cohort))
+        );
+        assert_eq!(
+            role(&[Some("results"), None, Some("cohort")]),
+            Some(Names(Cohort))
+        );
+        assert_eq!(role(&[Some("arms"), None, Some("cohorts"), None]), None);
     }
 }

@@ -1,5 +1,5 @@
-//! The local-id index (definitions and references of arms, interventions, outcomes
-//! and sources, looked up by id in constant time) and the summary a record
+//! The local-id index (definitions and references of arms, interventions, outcomes,
+//! sources and cohorts, looked up by id in constant time) and the summary a record
 //! contributes to the workspace index, both read off the id table
 //! ([`super::ids::ID_PLACES`]).
 
@@ -36,11 +36,11 @@ pub struct LocalIndex {
     pub definitions: Vec<Definition>,
     pub references: Vec<Reference>,
     /// Per kind: id → the positions in `definitions` that define it, in order.
-    defined: [HashMap<String, Vec<usize>>; 4],
+    defined: [HashMap<String, Vec<usize>>; LocalKind::ALL.len()],
     /// Per kind: positions in `definitions`.
-    of_kind: [Vec<usize>; 4],
+    of_kind: [Vec<usize>; LocalKind::ALL.len()],
     /// Per kind: id → positions in `references`.
-    named: [HashMap<String, Vec<usize>>; 4],
+    named: [HashMap<String, Vec<usize>>; LocalKind::ALL.len()],
 }
 
 fn slot(kind: LocalKind) -> usize {

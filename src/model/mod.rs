@@ -16,4 +16,4 @@ pub use crate::units::time::TimeQuantity;
 pub use date::Date;
 pub use ids::{IdPlace, IdRole, LocalKind, RegistryPlace, Step, ID_PLACES};
 pub use index::{Definition, LocalIndex, RecordSummary, Reference};
-pub use record::{Arm, Intervention, Outcome, Record, ResultItem, SecondaryId, Source};
+pub use record::{Arm, Cohort, Intervention, Outcome, Record, ResultItem, SecondaryId, Source};

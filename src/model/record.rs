@@ -1,5 +1,5 @@
 //! Typed views over a record's tree: a [`Record`] and its entries ([`Arm`],
-//! [`Intervention`], [`Outcome`], [`ResultItem`], [`Source`], [`SecondaryId`]). Each
+//! [`Cohort`], [`Intervention`], [`Outcome`], [`ResultItem`], [`Source`], [`SecondaryId`]). Each
 //! view borrows its node (its span is the node's), costs nothing to build and reads
 //! the format's keys (format.md) so that no reader spells them out again. A key that
 //! is missing, or a list that is not a list, reads as absent or empty: judging the
@@ -66,6 +66,10 @@ view!(
     Source
 );
 view!(
+    /// An arm's `cohorts` item.
+    Cohort
+);
+view!(
     /// A `secondary_ids` item.
     SecondaryId
 );
@@ -125,6 +129,28 @@ impl<'n> Arm<'n> {
     pub fn interventions(&self) -> &'n [Node] {
         items(self.node, "interventions")
     }
+    /// Its `cohorts`.
+    pub fn cohorts(&self) -> impl Iterator<Item = Cohort<'n>> {
+        items(self.node, "cohorts").iter().map(Cohort::new)
+    }
+    /// Its `size` value.
+    pub fn size(&self) -> Option<&'n Node> {
+        self.get("size")
+    }
+}
+
+impl<'n> Cohort<'n> {
+    pub fn id(&self) -> Option<&'n str> {
+        self.text("id")
+    }
+    /// Its `size` value.
+    pub fn size(&self) -> Option<&'n Node> {
+        self.get("size")
+    }
+    /// Its `dose` value.
+    pub fn dose(&self) -> Option<&'n Node> {
+        self.get("dose")
+    }
 }
 
 impl<'n> Intervention<'n> {
@@ -164,6 +190,10 @@ impl<'n> ResultItem<'n> {
     /// The arm it reports (a reference).
     pub fn arm(&self) -> Option<&'n str> {
         self.text("arm")
+    }
+    /// The cohort of that arm it reports (a reference).
+    pub fn cohort(&self) -> Option<&'n str> {
+        self.text("cohort")
     }
     pub fn timepoint(&self) -> Option<&'n Node> {
         self.get("timepoint")

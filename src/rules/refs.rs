@@ -1,4 +1,4 @@
-//! References between a record's own entries (TRF106, TRF107, TRF109), judged on the
+//! References between a record's own entries (TRF106, TRF107, TRF109, TRF113), judged on the
 //! shared local-id index (`crate::model::LocalIndex`, built from the id table) that
 //! also serves navigation. Linear in the record: every lookup is by id. A reference
 //! inside a list shared through a YAML alias has the anchored list's span: it is
@@ -18,22 +18,43 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = cx.index;
     // TRF106: every occurrence after the first, the first as related information.
+    // Cohort ids are unique among all arms' cohorts, and distinct from every arm id.
     for d in &index.definitions {
         if let Some(first) = index.definition(d.kind, &d.id).filter(|f| f.span != d.span) {
-            out.push(
-                Diagnostic::new(
-                    Code::DuplicateLocalId,
-                    d.span,
-                    format!(
-                        "`{}` is already the id of {} {} in `{}`; ids in a list must be unique",
-                        d.id,
-                        d.kind.article(),
-                        d.kind.noun(),
-                        d.kind.list()
-                    ),
+            let message = if d.kind == LocalKind::Cohort {
+                format!(
+                    "`{}` is already the id of a cohort; cohort ids must be unique among all \
+                     arms' cohorts",
+                    d.id
                 )
-                .with_related(first.span, format!("first `{}` is here", d.id)),
+            } else {
+                format!(
+                    "`{}` is already the id of {} {} in `{}`; ids in a list must be unique",
+                    d.id,
+                    d.kind.article(),
+                    d.kind.noun(),
+                    d.kind.list()
+                )
+            };
+            out.push(
+                Diagnostic::new(Code::DuplicateLocalId, d.span, message)
+                    .with_related(first.span, format!("first `{}` is here", d.id)),
             );
+        } else if d.kind == LocalKind::Cohort {
+            if let Some(arm) = index.definition(LocalKind::Arm, &d.id) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DuplicateLocalId,
+                        d.span,
+                        format!(
+                            "`{}` is already the id of an arm; a cohort's id must differ from \
+                             every arm id",
+                            d.id
+                        ),
+                    )
+                    .with_related(arm.span, format!("arm `{}` is here", d.id)),
+                );
+            }
         }
     }
     // TRF107: the nearest id of the right kind, if any, as the fix.
@@ -131,7 +152,60 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             }
         }
     }
+    cohort_of_another_arm(cx, &mut out);
     out
+}
+
+/// TRF113: a result's `cohort` that belongs to another arm than the result's `arm`
+/// (anchored on `cohort`, the cohort's arm as related information). Cohorts are
+/// indexed by id once; each result is one lookup.
+fn cohort_of_another_arm(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let record = Record::new(cx.root);
+    // Cohort id → (its arm's id, that id's span), first definition wins (TRF106).
+    let mut arm_of: HashMap<&str, (&str, Span)> = HashMap::new();
+    for arm in record.arms() {
+        let Some(id_node) = arm.get("id") else {
+            continue;
+        };
+        let Some(arm_id) = id_node.text() else {
+            continue;
+        };
+        for cohort in arm.cohorts() {
+            if let Some(c) = cohort.id() {
+                arm_of.entry(c).or_insert((arm_id, id_node.span));
+            }
+        }
+    }
+    if arm_of.is_empty() {
+        return;
+    }
+    for result in record.results() {
+        let (Some(node), Some(arm)) = (result.get("cohort"), result.arm()) else {
+            continue;
+        };
+        let Some(cohort) = node.text() else {
+            continue;
+        };
+        let Some(&(owner, owner_span)) = arm_of.get(cohort) else {
+            continue;
+        };
+        if owner != arm {
+            out.push(
+                Diagnostic::new(
+                    Code::CohortOfAnotherArm,
+                    node.span,
+                    format!(
+                        "cohort `{cohort}` is a cohort of arm `{owner}`, but this result is of \
+                         arm `{arm}`; name a cohort of arm `{arm}`, or set `arm: {owner}`"
+                    ),
+                )
+                .with_related(
+                    owner_span,
+                    format!("cohort `{cohort}` belongs to arm `{owner}`"),
+                ),
+            );
+        }
+    }
 }
 
 /// How many ids a message lists before "and N more".

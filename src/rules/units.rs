@@ -1,5 +1,6 @@
-//! TRF200–TRF207: units and values. Every `Quantity` of a record (doses, ages,
-//! schedules, timepoints, results) is read with the spans of its number and unit; its
+//! TRF200–TRF209: units and values. Every `Quantity` of a record (doses and their
+//! ranges, cohorts' doses, volumes, ages, schedules, timepoints, results and their
+//! `ci`, `iqr` and `range` bounds) is read with the spans of its number and unit; its
 //! unit is checked against UCUM, the outcome it belongs to (`quantity`, `unit`) and the
 //! other values of that outcome. The knowledge (UCUM, spellings, the `QuantityKind`
 //! catalogue, conversions) is in `crate::units`.
@@ -8,22 +9,62 @@
 //! value is not judged further; a suspicious spelling (`TRF206`) is judged as the unit
 //! it almost certainly means; a value out of its plausible range (`TRF203`) is not also
 //! asked to be converted (`TRF202`) or compared (`TRF207`).
+//!
+//! A bound of a `Range` or `ci` is a quantity like any other, and its unit must
+//! convert to the estimate or dose it bounds, and a range's two bounds to each other
+//! (`TRF201`, on the bound that does not fit: `max` when the bounds disagree). A
+//! cohort's `dose` must convert to the dose of its arm's investigational intervention.
+//! `TRF208` compares `dose_basis` with what the dose's unit is scaled to
+//! (`crate::units::dose_scale`); `TRF209` compares a result's statistics with each
+//! other after conversion.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Context;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
-use crate::model::Record;
+use crate::model::{Arm, Record};
 use crate::syntax::edit::Editor;
 use crate::syntax::{Node, ScalarKind, Span};
 use crate::units::quantity::{self, Quantity, Read};
-use crate::units::{self, describe_unit, format_number, spelling, ucum, QuantityKind};
+use crate::units::{
+    self, describe_unit, dose_scale, format_number, spelling, ucum, DoseScale, QuantityKind,
+};
 
 /// The statistics of a result that are quantities; the first three are values of the
 /// outcome (range-checked and compared), `sd` and `se` are spreads.
 const STATISTICS: [&str; 5] = ["mean", "median", "value", "sd", "se"];
 const CENTRAL: [&str; 3] = ["mean", "median", "value"];
+
+/// A result's intervals: the key, its lower and upper bound (key, name in messages),
+/// and the estimates it may bound, the first given being the one it does.
+struct Interval {
+    key: &'static str,
+    bounds: [(&'static str, &'static str); 2],
+    bounds_estimates: &'static [&'static str],
+}
+
+const INTERVALS: [Interval; 3] = [
+    Interval {
+        key: "ci",
+        bounds: [("low", "ci.low"), ("high", "ci.high")],
+        bounds_estimates: &["mean", "median", "value"],
+    },
+    Interval {
+        key: "iqr",
+        bounds: [("min", "iqr.min"), ("max", "iqr.max")],
+        bounds_estimates: &["median", "mean", "value"],
+    },
+    Interval {
+        key: "range",
+        bounds: [("min", "range.min"), ("max", "range.max")],
+        bounds_estimates: &["mean", "median", "value"],
+    },
+];
+
+/// Intervention types whose intervention is an arm's investigational one (rules.md:
+/// a cohort's dose is a dose of it).
+const INVESTIGATIONAL: [&str; 3] = ["BIOLOGICAL", "GENETIC", "COMBINATION_PRODUCT"];
 
 /// Words in an outcome's title that make its values differences from baseline, which
 /// may be negative: their plausible range is ±(high − low).
@@ -43,7 +84,8 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
         out: Vec::new(),
     };
     c.eligibility(cx.root);
-    c.interventions(cx.root);
+    let doses = c.interventions(cx.root);
+    c.cohorts(cx.root, &doses);
     let outcomes = c.outcomes(cx.root);
     c.results(cx.root, &outcomes);
     c.out
@@ -64,7 +106,17 @@ struct OutcomeUnits<'a> {
     node: &'a Node,
 }
 
+/// What the cohort check needs of an intervention: its type and its dose's unit.
+struct InterventionDose<'a> {
+    kind: Option<&'a str>,
+    /// The dose's unit as meant (the lower bound's of a range), with the dose's node.
+    dose: Option<(String, &'a Node)>,
+    /// Its `dose_basis`, when it has one.
+    basis: Option<&'a Node>,
+}
+
 /// A value that passed the unit checks.
+#[derive(Clone)]
 struct Valued<'a> {
     q: Quantity<'a>,
     /// The unit as meant: as written, or what `TRF206` says was meant.
@@ -267,21 +319,227 @@ impl<'t> Checker<'t> {
         }
     }
 
-    fn interventions(&mut self, root: &Node) {
+    /// The interventions' doses (quantities or ranges), volumes, `dose_basis` and
+    /// schedules. Returns, by id (the first of an id), what the cohort check needs.
+    fn interventions<'a>(&mut self, root: &'a Node) -> HashMap<&'a str, InterventionDose<'a>> {
+        let mut doses = HashMap::new();
         for item in root
             .get("interventions")
             .and_then(Node::as_seq)
             .unwrap_or(&[])
         {
+            let mut dose_units: Vec<(String, &Node)> = Vec::new();
             if let Some(dose) = item.get("dose") {
-                self.quantity(dose, "dose", false, "60 10*6{cells}", None);
+                if is_range(dose) {
+                    for v in self
+                        .range(dose, "dose", "60 10*6{cells}")
+                        .into_iter()
+                        .flatten()
+                    {
+                        dose_units.push((v.unit, v.q.node));
+                    }
+                } else if let Some(v) = self.quantity(dose, "dose", false, "60 10*6{cells}", None) {
+                    dose_units.push((v.unit, dose));
+                }
+            }
+            if let Some(volume) = item.get("volume") {
+                self.volume(volume);
+            }
+            if let Some(basis) = item.get("dose_basis") {
+                self.dose_basis(basis, &dose_units);
             }
             if let Some(s) = item.get("schedule") {
                 for key in ["interval", "duration"] {
-                    if let Some(n) = s.get(key) {
+                    let Some(n) = s.get(key) else { continue };
+                    if key == "interval" && is_range(n) {
+                        for bound in ["min", "max"] {
+                            if let Some(b) = n.get(bound) {
+                                self.time(b, &format!("interval.{bound}"), "3 d");
+                            }
+                        }
+                    } else {
                         self.time(n, key, "1 wk");
                     }
                 }
+            }
+            if let Some(id) = item.get("id").and_then(Node::text) {
+                doses.entry(id).or_insert(InterventionDose {
+                    kind: item.get("type").and_then(Node::text),
+                    dose: dose_units.into_iter().next(),
+                    basis: item.get("dose_basis"),
+                });
+            }
+        }
+        doses
+    }
+
+    /// The bounds of a `Range` of quantities: each checked as a quantity, and the
+    /// upper bound against the lower (`TRF201` on `max` when they do not convert).
+    /// Returns the bounds that passed.
+    fn range<'a>(&mut self, node: &'a Node, key: &str, example: &str) -> [Option<Valued<'a>>; 2] {
+        let mut out = [None, None];
+        for (i, bound) in ["min", "max"].into_iter().enumerate() {
+            if let Some(b) = node.get(bound) {
+                out[i] = self
+                    .quantity(b, &format!("{key}.{bound}"), false, example, None)
+                    .filter(|v| v.q.value.is_finite());
+            }
+        }
+        if let [Some(lo), Some(hi)] = &out {
+            if !ucum::convertible(&hi.unit, &lo.unit, None) {
+                self.bounds_disagree(key, "min", lo, "max", hi);
+                out[1] = None;
+            }
+        }
+        out
+    }
+
+    /// `TRF201`: an interval's two bounds that do not convert into each other,
+    /// anchored on the upper.
+    fn bounds_disagree(&mut self, key: &str, lower: &str, lo: &Valued, upper: &str, hi: &Valued) {
+        self.out.push(
+            Diagnostic::new(
+                Code::UnitDimension,
+                hi.q.unit_anchor(),
+                format!(
+                    "`{key}.{upper}: {}` is {}, but `{key}.{lower}: {}` is {}; the bounds of \
+                     one range are in units that convert into each other",
+                    hi.q.display(),
+                    describe_unit(&hi.unit),
+                    lo.q.display(),
+                    describe_unit(&lo.unit)
+                ),
+            )
+            .with_related(lo.q.node.span, format!("`{lower}` is `{}`", lo.q.display())),
+        );
+    }
+
+    /// `volume`: a quantity, and a volume (`TRF201` otherwise).
+    fn volume(&mut self, node: &Node) {
+        let Some(v) = self.quantity(node, "volume", false, "3 mL", None) else {
+            return;
+        };
+        let is_volume = ucum::info(&v.unit).is_some_and(|i| {
+            i.dim.base == [3, 0, 0, 0, 0, 0, 0] && i.dim.amount == 0 && i.dim.arbitrary.is_empty()
+        });
+        if !is_volume {
+            self.out.push(Diagnostic::new(
+                Code::UnitDimension,
+                v.q.unit_anchor(),
+                format!(
+                    "`volume: {}` is {}, not a volume; `volume` is the volume the dose is \
+                     given in, such as `3 mL`",
+                    v.q.display(),
+                    describe_unit(&v.unit)
+                ),
+            ));
+        }
+    }
+
+    /// `TRF208`: `dose_basis` against what the dose's unit is scaled to (the first
+    /// bound of a range whose unit says).
+    fn dose_basis(&mut self, basis: &Node, doses: &[(String, &Node)]) {
+        let Some(term) = basis.as_scalar().filter(|s| s.kind == ScalarKind::Str) else {
+            return;
+        };
+        let term = term.text.as_str();
+        let weight = matches!(term, "ACTUAL_WEIGHT" | "PREDICTED_WEIGHT" | "IDEAL_WEIGHT");
+        let known = weight || matches!(term, "BODY_SURFACE_AREA" | "FLAT");
+        if !known {
+            return; // TRF013's finding.
+        }
+        let Some((scale, (unit, dose))) =
+            doses.iter().find_map(|d| dose_scale(&d.0).map(|s| (s, d)))
+        else {
+            return;
+        };
+        let (agrees, what, meant) = match scale {
+            DoseScale::PerWeight => (
+                weight,
+                "per kilogram of body weight",
+                "a per-kg dose is computed from a body weight: `ACTUAL_WEIGHT`, \
+                 `PREDICTED_WEIGHT` or `IDEAL_WEIGHT`",
+            ),
+            DoseScale::PerArea => (
+                term == "BODY_SURFACE_AREA",
+                "per square metre of body surface area",
+                "a per-m² dose is computed from the body surface area: `BODY_SURFACE_AREA`",
+            ),
+            DoseScale::Flat => (
+                term == "FLAT",
+                "a flat dose, not scaled to the patient",
+                "a flat dose has the basis `FLAT`; a dose computed from a weight or an area \
+                 is written per kg or per m² (`10*6{cells}/kg`)",
+            ),
+        };
+        if agrees {
+            return;
+        }
+        let shown = units::measured(dose).map_or_else(|| unit.clone(), |(q, _)| q.display());
+        self.out.push(
+            Diagnostic::new(
+                Code::DoseBasisMismatch,
+                basis.span,
+                format!(
+                    "`dose_basis: {term}` disagrees with the dose's unit `{unit}`, which is \
+                     {what}; {meant}"
+                ),
+            )
+            .with_related(dose.span, format!("the dose is `{shown}`")),
+        );
+    }
+
+    /// Each cohort's `dose`: a quantity, in a unit that converts to the dose of its
+    /// arm's investigational intervention (its one intervention of type `BIOLOGICAL`,
+    /// `GENETIC` or `COMBINATION_PRODUCT`; not compared when there are none or several).
+    /// An investigational intervention with a `dose_basis` but no dose of its own has
+    /// its basis judged (`TRF208`) against its first cohort's dose, once.
+    fn cohorts(&mut self, root: &Node, doses: &HashMap<&str, InterventionDose>) {
+        let mut basis_judged: HashSet<&str> = HashSet::new();
+        for arm in Record::new(root).arms() {
+            let mut cohorts = arm
+                .cohorts()
+                .filter_map(|c| c.dose().map(|d| (c, d)))
+                .peekable();
+            if cohorts.peek().is_none() {
+                continue;
+            }
+            let investigational = investigational(&arm, doses);
+            for (cohort, dose) in cohorts {
+                let Some(v) = self.quantity(dose, "dose", false, "1 10*6{cells}/kg", None) else {
+                    continue;
+                };
+                if let Some((id, d)) = investigational {
+                    if let (None, Some(basis)) = (&d.dose, d.basis) {
+                        if basis_judged.insert(id) {
+                            self.dose_basis(basis, &[(v.unit.clone(), dose)]);
+                        }
+                    }
+                }
+                let Some((id, (unit, node))) =
+                    investigational.and_then(|(id, d)| d.dose.as_ref().map(|x| (id, x)))
+                else {
+                    continue;
+                };
+                if ucum::convertible(&v.unit, unit, None) {
+                    continue;
+                }
+                let cohort_id = cohort.id().unwrap_or("?");
+                self.out.push(
+                    Diagnostic::new(
+                        Code::UnitDimension,
+                        v.q.unit_anchor(),
+                        format!(
+                            "cohort `{cohort_id}`'s `dose: {}` is {}, but its arm's \
+                             investigational intervention `{id}` is dosed in `{unit}`, which \
+                             is {}; a cohort's dose is a dose of that intervention",
+                            v.q.display(),
+                            describe_unit(&v.unit),
+                            describe_unit(unit)
+                        ),
+                    )
+                    .with_related(node.span, format!("intervention `{id}`'s dose")),
+                );
             }
         }
     }
@@ -308,6 +566,11 @@ impl<'t> Checker<'t> {
                 change,
                 node: item,
             };
+            for t in item.get("timepoints").and_then(Node::as_seq).unwrap_or(&[]) {
+                if t.text().map(str::trim) != Some("baseline") {
+                    self.time(t, "timepoints", "24 wk");
+                }
+            }
             if let Some(u) = item.get("unit") {
                 // An empty unit is the schema's finding (TRF014).
                 if let Some(text) = u
@@ -380,6 +643,8 @@ impl<'t> Checker<'t> {
             let append = outcome
                 .and_then(|o| o.unit.as_ref())
                 .map(|(u, _)| u.clone());
+            // The estimates with usable units, for the intervals' checks.
+            let mut estimates: Vec<(&'static str, Valued)> = Vec::new();
             for statistic in STATISTICS {
                 let Some(node) = r.get(statistic) else {
                     continue;
@@ -388,6 +653,9 @@ impl<'t> Checker<'t> {
                 else {
                     continue;
                 };
+                if CENTRAL.contains(&statistic) && v.q.value.is_finite() {
+                    estimates.push((statistic, v.clone()));
+                }
                 let Some(o) = outcome else {
                     continue;
                 };
@@ -410,9 +678,198 @@ impl<'t> Checker<'t> {
                     implausible,
                 });
             }
+            for interval in &INTERVALS {
+                let Some(node) = r.get(interval.key) else {
+                    continue;
+                };
+                let estimate = interval
+                    .bounds_estimates
+                    .iter()
+                    .find_map(|s| estimates.iter().find(|(e, _)| e == s));
+                let mut bounds: [Option<Valued>; 2] = [None, None];
+                for (i, (key, label)) in interval.bounds.into_iter().enumerate() {
+                    let Some(b) = node.get(key) else { continue };
+                    let Some(v) = self.quantity(b, label, enzyme, "2.59 L", append.as_deref())
+                    else {
+                        continue;
+                    };
+                    if !v.q.value.is_finite() {
+                        continue;
+                    }
+                    let fits = match (estimate, outcome) {
+                        (Some((name, e)), _) => self.bound_fits(&v, label, e, name, kind),
+                        (None, Some(o)) => self.fits_outcome(&v, o, label),
+                        (None, None) => true,
+                    };
+                    if fits {
+                        bounds[i] = Some(v);
+                    }
+                }
+                if estimate.is_none() {
+                    if let [Some(lo), Some(hi)] = &bounds {
+                        if convert_value(kind, 1.0, &hi.unit, &lo.unit).is_none() {
+                            let [(lower, _), (upper, _)] = interval.bounds;
+                            self.bounds_disagree(interval.key, lower, lo, upper, hi);
+                            bounds[1] = None;
+                        }
+                    }
+                }
+                self.contradictions(interval, &bounds, &estimates, kind);
+                if let Some(o) = outcome {
+                    for (i, v) in bounds.into_iter().enumerate() {
+                        let Some(v) = v else { continue };
+                        let implausible = !v.percent_out_of_range && self.plausible(&v, o).is_err();
+                        kept.push(Kept {
+                            outcome: outcome_index.unwrap_or(0),
+                            statistic: interval.bounds[i].1,
+                            arm: arm.clone(),
+                            timepoint,
+                            timepoint_text: timepoint_text.clone(),
+                            v,
+                            implausible,
+                        });
+                    }
+                }
+            }
+            self.count_of_n(r);
         }
         self.mixed_units(outcomes, &kept);
         self.fev1_fvc(outcomes, &kept);
+    }
+
+    /// `TRF201`: an interval's bound in a unit that does not convert to the estimate
+    /// it bounds.
+    fn bound_fits(
+        &mut self,
+        v: &Valued,
+        label: &str,
+        estimate: &Valued,
+        name: &str,
+        kind: Option<&QuantityKind>,
+    ) -> bool {
+        if convert_value(kind, 1.0, &v.unit, &estimate.unit).is_some() {
+            return true;
+        }
+        self.out.push(
+            Diagnostic::new(
+                Code::UnitDimension,
+                v.q.unit_anchor(),
+                format!(
+                    "`{label}: {}` is {}, but the `{name}` it bounds is `{}`, which is {}; a \
+                     bound is in a unit of the value it bounds",
+                    v.q.display(),
+                    describe_unit(&v.unit),
+                    estimate.q.display(),
+                    describe_unit(&estimate.unit)
+                ),
+            )
+            .with_related(
+                estimate.q.node.span,
+                format!("`{name}` is `{}`", estimate.q.display()),
+            ),
+        );
+        false
+    }
+
+    /// `TRF209`: an estimate outside the interval that bounds it: the `ci`'s estimate
+    /// (the first of `mean`, `median`, `value`), `median` outside `iqr`, `mean` or
+    /// `median` outside `range`. An interval whose bounds are out of order is
+    /// `TRF309`'s finding and is not compared.
+    fn contradictions(
+        &mut self,
+        interval: &Interval,
+        bounds: &[Option<Valued>; 2],
+        estimates: &[(&'static str, Valued)],
+        kind: Option<&QuantityKind>,
+    ) {
+        let [lo, hi] = bounds;
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            match convert_value(kind, hi.q.value, &hi.unit, &lo.unit) {
+                Some(h) if h < lo.q.value => return,
+                None => return,
+                _ => {}
+            }
+        }
+        let compared: &[&str] = match interval.key {
+            "ci" => interval.bounds_estimates,
+            "iqr" => &["median"],
+            _ => &["mean", "median"],
+        };
+        let first_only = interval.key == "ci";
+        let mut candidates = compared
+            .iter()
+            .filter_map(|s| estimates.iter().find(|(e, _)| e == s))
+            .collect::<Vec<_>>();
+        if first_only {
+            candidates.truncate(1);
+        }
+        let slack = |x: f64| 1e-9 * x.abs();
+        for (name, e) in candidates {
+            for (i, bound) in bounds.iter().enumerate() {
+                let Some(b) = bound else { continue };
+                let Some(x) = convert_value(kind, e.q.value, &e.unit, &b.unit) else {
+                    continue;
+                };
+                let outside = if i == 0 {
+                    x < b.q.value - slack(b.q.value)
+                } else {
+                    x > b.q.value + slack(b.q.value)
+                };
+                if !outside {
+                    continue;
+                }
+                let (key, label) = interval.bounds[i];
+                let side = if i == 0 { "below" } else { "above" };
+                let what = match interval.key {
+                    "ci" => "an estimate lies inside its confidence interval",
+                    "iqr" => "the median lies between the first and third quartile",
+                    _ => "the mean and the median lie between the smallest and the largest value observed",
+                };
+                self.out.push(
+                    Diagnostic::new(
+                        Code::StatisticsContradict,
+                        e.q.node.span,
+                        format!(
+                            "`{name}: {}` is {side} its `{}` (`{key}: {}`); {what} — check \
+                             the values against the source",
+                            e.q.display(),
+                            interval.key,
+                            b.q.display()
+                        ),
+                    )
+                    .with_related(b.q.node.span, format!("`{label}` is `{}`", b.q.display())),
+                );
+                break;
+            }
+        }
+    }
+
+    /// `TRF209`: `count` (participants with the event) greater than `n`.
+    fn count_of_n(&mut self, r: &Node) {
+        let int = |n: &Node| match n.as_scalar()?.kind {
+            ScalarKind::Int(i) if i >= 0 => Some(i),
+            _ => None,
+        };
+        let (Some(count_node), Some(n_node)) = (r.get("count"), r.get("n")) else {
+            return;
+        };
+        let (Some(count), Some(n)) = (int(count_node), int(n_node)) else {
+            return;
+        };
+        if count > n {
+            self.out.push(
+                Diagnostic::new(
+                    Code::StatisticsContradict,
+                    count_node.span,
+                    format!(
+                        "`count: {count}` is more than `n: {n}`; `count` is the participants \
+                         with the event, of the `n` the result is based on — correct one of \
+                         them against the source"
+                    ),
+                )
+                .with_related(n_node.span, format!("`n` is {n}")),
+            );
+        }
     }
 
     fn p_value(&mut self, node: &Node) {
@@ -740,6 +1197,43 @@ fn label(k: &QuantityKind) -> String {
     } else {
         k.label.clone()
     }
+}
+
+/// A `Range` rather than a quantity: a mapping with `min` or `max` (as the schema's
+/// `QuantityOrRange` tells them apart).
+fn is_range(node: &Node) -> bool {
+    node.as_map().is_some() && (node.get("min").is_some() || node.get("max").is_some())
+}
+
+/// A value converted between units, through the quantity's molar mass when it has one.
+fn convert_value(kind: Option<&QuantityKind>, value: f64, from: &str, to: &str) -> Option<f64> {
+    match kind {
+        Some(k) => k.convert(value, from, to),
+        None => ucum::convert(value, from, to, None),
+    }
+}
+
+/// An arm's investigational intervention: its one intervention of type `BIOLOGICAL`,
+/// `GENETIC` or `COMBINATION_PRODUCT` (none when there are none or several).
+fn investigational<'d, 'a>(
+    arm: &Arm,
+    doses: &'d HashMap<&'a str, InterventionDose<'a>>,
+) -> Option<(&'a str, &'d InterventionDose<'a>)> {
+    let mut found: Option<(&'a str, &'d InterventionDose<'a>)> = None;
+    for r in arm.interventions() {
+        let Some((&id, d)) = r.text().and_then(|id| doses.get_key_value(id)) else {
+            continue;
+        };
+        if !d.kind.is_some_and(|k| INVESTIGATIONAL.contains(&k)) {
+            continue;
+        }
+        match found {
+            Some((f, _)) if f == id => {}
+            Some(_) => return None,
+            None => found = Some((id, d)),
+        }
+    }
+    found
 }
 
 /// `%`, or `%` with an annotation.

@@ -341,3 +341,135 @@ mod tests {
         );
     }
 }
+
+/// A quantity whose number is finite and whose unit, as meant (what `TRF206` says a
+/// suspicious spelling means, else as written), is valid UCUM: what the rules that
+/// compare values read. `None` for anything the unit rules report instead.
+pub fn measured(node: &crate::syntax::Node) -> Option<(quantity::Quantity<'_>, String)> {
+    let quantity::Read::Quantity(q) = quantity::read(node) else {
+        return None;
+    };
+    if !q.value.is_finite() {
+        return None;
+    }
+    let unit = spelling::intended(&q.unit).map_or_else(|| q.unit.clone(), |(meant, _)| meant);
+    ucum::is_valid(&unit).then_some((q, unit))
+}
+
+/// Per-kg, per-m² or flat: what a dose's unit says it is scaled to (TRF208).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DoseScale {
+    /// Divided by a mass (`{cells}/kg`, `mg/kg`, `10*6{cells}.kg-1`).
+    PerWeight,
+    /// Divided by an area (`mg/m2`, `10*6{cells}/m2`).
+    PerArea,
+    /// Divided by neither: an amount given as such (`mg`, `10*6{cells}`, `mL`).
+    Flat,
+}
+
+/// What a dose unit is scaled to, read from its divisors: a term after `/`, or a term
+/// with a negative exponent (`kg-1`), that is a mass makes it per weight, one that is
+/// an area per area (annotations are ignored). A rate per time (`mg/h`) is flat.
+/// `None` when the unit is not valid UCUM, or divides by both.
+pub fn dose_scale(unit: &str) -> Option<DoseScale> {
+    if !ucum::is_valid(unit) {
+        return None;
+    }
+    let (mut weight, mut area) = (false, false);
+    for term in divisors(unit) {
+        let Some(info) = ucum::info(&term) else {
+            continue;
+        };
+        let d = &info.dim;
+        let only = |i: usize, e: i8| {
+            d.amount == 0
+                && d.arbitrary.is_empty()
+                && d.base
+                    .iter()
+                    .enumerate()
+                    .all(|(j, x)| *x == if j == i { e } else { 0 })
+        };
+        weight |= only(ucum::MASS, 1);
+        area |= only(ucum::LENGTH, 2);
+    }
+    match (weight, area) {
+        (true, true) => None,
+        (true, false) => Some(DoseScale::PerWeight),
+        (false, true) => Some(DoseScale::PerArea),
+        (false, false) => Some(DoseScale::Flat),
+    }
+}
+
+/// The terms a UCUM expression divides by, each as a unit with a positive exponent
+/// (`kg` of `/kg`, `m2` of `/m2`, `kg` of `.kg-1`); annotations dropped. Parenthesised
+/// groups are not opened (clinical dose units do not use them).
+fn divisors(unit: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut term = String::new();
+    let mut divided = unit.starts_with('/');
+    let mut depth_brace = 0usize;
+    let mut depth_bracket = 0usize;
+    let flush = |term: &mut String, divided: bool, out: &mut Vec<String>| {
+        let t = std::mem::take(term);
+        // The exponent: trailing digits with an optional sign.
+        let digits = t.trim_end_matches(|c: char| c.is_ascii_digit());
+        let (base, negative, exponent) = match digits.strip_suffix('-') {
+            Some(b) => (b, true, &t[digits.len()..]),
+            None => (digits, false, &t[digits.len()..]),
+        };
+        let base = base.strip_suffix('+').unwrap_or(base);
+        if !base.is_empty() && divided != negative {
+            out.push(format!("{base}{exponent}"));
+        }
+    };
+    for c in unit.chars() {
+        match c {
+            '{' => depth_brace += 1,
+            '}' => depth_brace = depth_brace.saturating_sub(1),
+            _ if depth_brace > 0 => {}
+            '[' => {
+                depth_bracket += 1;
+                term.push(c);
+            }
+            ']' => {
+                depth_bracket = depth_bracket.saturating_sub(1);
+                term.push(c);
+            }
+            '.' | '/' if depth_bracket == 0 => {
+                flush(&mut term, divided, &mut out);
+                divided = c == '/';
+            }
+            _ => term.push(c),
+        }
+    }
+    flush(&mut term, divided, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod dose_tests {
+    use super::*;
+
+    #[test]
+    fn dose_units_say_what_they_are_scaled_to() {
+        use DoseScale::*;
+        for (unit, scale) in [
+            ("{cells}/kg", Some(PerWeight)),
+            ("10*6{cells}/kg", Some(PerWeight)),
+            ("mg/kg", Some(PerWeight)),
+            ("10*6{cells}.kg-1", Some(PerWeight)),
+            ("ug/[lb_av]", Some(PerWeight)),
+            ("mg/m2", Some(PerArea)),
+            ("10*6{cells}/cm2", Some(PerArea)),
+            ("mg", Some(Flat)),
+            ("10*6{cells}", Some(Flat)),
+            ("mL", Some(Flat)),
+            ("mg/h", Some(Flat)),
+            ("10*8{particles}", Some(Flat)),
+            ("mg/kg/m2", None),
+            ("kilos", None),
+        ] {
+            assert_eq!(dose_scale(unit), scale, "{unit}");
+        }
+    }
+}

@@ -1,15 +1,21 @@
-//! Ids at references: the record's own local ids of the kind a reference names, and
-//! the workspace's record ids in `related`.
+//! Ids at references: the record's own local ids of the kind a reference names (in a
+//! result's `cohort`, the cohorts of its arm), and the workspace's record ids in
+//! `related`.
 
 use super::{Candidate, Ctx};
 use crate::ide::tree;
 use crate::ide::ItemKind;
 use crate::ids;
 use crate::model::LocalKind;
+use crate::syntax::Node;
 
 pub(super) fn local_ids(c: &Ctx, kind: LocalKind) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    for (i, (id, item)) in c.doc.definitions(kind).into_iter().enumerate() {
+    let definitions = match kind {
+        LocalKind::Cohort => cohorts(c),
+        _ => c.doc.definitions(kind),
+    };
+    for (i, (id, item)) in definitions.into_iter().enumerate() {
         if c.cur.items.contains(&id) || out.iter().any(|o| o.label == id) {
             continue;
         }
@@ -25,6 +31,29 @@ pub(super) fn local_ids(c: &Ctx, kind: LocalKind) -> Vec<Candidate> {
         });
     }
     out
+}
+
+/// The cohorts a result's `cohort` may name: those of the result's `arm` when it
+/// names a known arm, else every arm's.
+fn cohorts(c: &Ctx) -> Vec<(String, Node)> {
+    let arm = c
+        .cur
+        .sibling("arm")
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .and_then(|a| c.doc.definition(LocalKind::Arm, a));
+    let Some(arm) = arm else {
+        return c.doc.definitions(LocalKind::Cohort);
+    };
+    arm.get("cohorts")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|item| {
+            let id = item.get("id")?.text()?.to_string();
+            (!id.is_empty()).then(|| (id, item.clone()))
+        })
+        .collect()
 }
 
 fn canonical(id: &str) -> String {

@@ -10,7 +10,14 @@ use crate::model::LocalKind;
 use crate::syntax::Node;
 
 /// The keys whose quantities are times.
-const TIME_KEYS: &[&str] = &["timepoint", "min_age", "max_age", "interval", "duration"];
+const TIME_KEYS: &[&str] = &[
+    "timepoint",
+    "timepoints",
+    "min_age",
+    "max_age",
+    "interval",
+    "duration",
+];
 
 /// What the units at the cursor measure: (dimension, canonical unit, the unit the
 /// outcome declares).
@@ -24,8 +31,11 @@ fn unit_context(c: &Ctx) -> (Option<String>, Option<String>, Option<String>) {
             Seg::Item => None,
         })
         .collect();
-    // The quantity's own key (`mean` of `mean: {value, unit}`).
+    // The quantity's own key (`mean` of `mean: {value, unit}`); a range's bound is
+    // a quantity of its range's key (`interval` of `interval: {min: 3 d}`).
     let own = match keys.as_slice() {
+        [.., k, "min" | "max", "unit"] if keys.len() > 3 => *k,
+        [.., k, "min" | "max"] if keys.len() > 2 => *k,
         [.., k, "unit"] if keys.len() > 2 => *k,
         [.., k] => *k,
         [] => "",
@@ -35,6 +45,9 @@ fn unit_context(c: &Ctx) -> (Option<String>, Option<String>, Option<String>) {
     }
     if own == "dose" {
         return (Some("dose".into()), None, None);
+    }
+    if own == "volume" {
+        return (Some("volume".into()), None, None);
     }
     let quantity_of = |quantity: Option<&str>| -> (Option<String>, Option<String>) {
         let term = quantity.and_then(|q| c.schema.vocabulary("QuantityKind")?.term(q));

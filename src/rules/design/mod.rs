@@ -1,4 +1,4 @@
-//! Rule family `design` (TRF300–TRF308, see rules.md): facts of one record that
+//! Rule family `design` (TRF300–TRF310, see rules.md): facts of one record that
 //! disagree with each other — phases, design and arms, sizes, dates, status, ages.
 //! One file per rule or small group of rules; this file runs them and holds the
 //! readers they share.
@@ -11,7 +11,9 @@ mod ages;
 mod arms;
 mod dates;
 mod phases;
+mod ranges;
 mod sizes;
+mod timepoints;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
@@ -20,7 +22,9 @@ use ages::age_range;
 use arms::{arm_interventions, design_arms};
 use dates::{dates_in_order, registered_retrospectively, status_agrees};
 use phases::{phase_combination, phases_not_interventional};
+use ranges::bounds_out_of_order;
 use sizes::sizes;
+use timepoints::timepoint_not_planned;
 
 pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -33,6 +37,8 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     age_range(cx, &mut out);
     arm_interventions(cx, &mut out);
     registered_retrospectively(cx, &mut out);
+    bounds_out_of_order(cx, &mut out);
+    timepoint_not_planned(cx, &mut out);
     out
 }
 
