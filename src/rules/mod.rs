@@ -3,6 +3,7 @@
 //! `tests/fixtures/<CODE>/`.
 
 pub mod design;
+pub mod gaps;
 pub mod ids;
 pub mod refs;
 pub mod schema;
@@ -54,6 +55,7 @@ fn family_check(family: Family) -> Option<Check> {
         Family::Refs => refs::check,
         Family::Units => units::check,
         Family::Design => design::check,
+        Family::Gaps => gaps::check,
         // Phases of the engine with inputs of their own.
         Family::Syntax | Family::Schema | Family::Workspace | Family::Suppress => return None,
     })
