@@ -87,7 +87,7 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             .as_map()
             .and_then(|m| m.iter().position(|e| e.key_text() == Some("not_stated")));
         for (i, item, key) in stale {
-            let text = item.text().unwrap_or("").trim();
+            let text = shown(item.text().unwrap_or("").trim());
             let edit = if remove_all {
                 root_index.and_then(|r| cx.editor().remove_entry(cx.root, r))
             } else {
@@ -126,7 +126,8 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                         Code::KeyPath,
                         about.span,
                         format!(
-                            "this discrepancy is about `{text}`, which the record does not give; record the value the curator chose"
+                            "this discrepancy is about `{}`, which the record does not give; record the value the curator chose",
+                            shown(text)
                         ),
                     ));
                 }
@@ -142,14 +143,23 @@ fn list_node(root: &Node) -> &Node {
     root.get("not_stated").unwrap_or(root)
 }
 
+/// A written path as a message shows it: at most 80 characters.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
 fn invalid(node: &Node, text: &str, r: &Resolution) -> Diagnostic {
+    let text = shown(text);
     let message = match r {
         Resolution::ThroughList { list, spelt } => {
             let mut m = format!(
                 "`{text}` is not a key path: `{list}` is a list, and a key path goes through no list"
             );
             if let Some(s) = spelt {
-                m.push_str(&format!(" (`{text}` reads as `{s}`)"));
+                m.push_str(&format!(" (`{text}` reads as `{}`)", shown(s)));
             }
             m
         }
