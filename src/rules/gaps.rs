@@ -64,8 +64,8 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let paths = cx.schema().keypaths();
     if let Some(list) = cx.root.get("not_stated").and_then(Node::as_seq) {
-        // Items the record gives anyway; when that is every item, each fix removes
-        // the whole `not_stated` entry (an empty block list would read as null).
+        // Items the record gives anyway; when that is every item, the first fix
+        // removes the whole `not_stated` entry (an empty block list reads as null).
         let mut stale: Vec<(usize, &Node, &Node)> = Vec::new();
         let mut texts = 0;
         for (i, item) in list.iter().enumerate() {
@@ -86,9 +86,12 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
             .root
             .as_map()
             .and_then(|m| m.iter().position(|e| e.key_text() == Some("not_stated")));
-        for (i, item, key) in stale {
+        for (n, (i, item, key)) in stale.into_iter().enumerate() {
             let text = shown(item.text().unwrap_or("").trim());
-            let edit = if remove_all {
+            // The first finding's fix removes the entry; the others' their item, which
+            // overlaps it, so that `--fix` applies the entry's removal alone (and a
+            // long list is not rewritten once per item).
+            let edit = if remove_all && n == 0 {
                 root_index.and_then(|r| cx.editor().remove_entry(cx.root, r))
             } else {
                 cx.editor().remove_item(list_node(cx.root), i)
@@ -103,7 +106,12 @@ pub fn check(cx: &Context) -> Vec<Diagnostic> {
                 )
                 .with_related(key.span, format!("`{text}` is given here"))
                 .with_fix(edit.map(|e| {
-                    Fix::new(format!("remove `{text}` from `not_stated`"), vec![e], true)
+                    let title = if remove_all && n == 0 {
+                        "remove `not_stated`: the record gives every item".to_string()
+                    } else {
+                        format!("remove `{text}` from `not_stated`")
+                    };
+                    Fix::new(title, vec![e], true)
                 })),
             );
         }
