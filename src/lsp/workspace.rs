@@ -98,10 +98,10 @@ impl Backend {
         // Codes or code prefixes (`TRF4`), as in `trls.toml`; bad entries are said.
         let rules = values.first().and_then(|v| v.get("rules"));
         let (overrides, errors) = crate::config::rule_settings(rules.unwrap_or(&Value::Null));
+        self.session.lock().set_overrides(overrides);
         for e in errors {
             self.client.show_message(MessageType::WARNING, e).await;
         }
-        self.session.lock().set_overrides(overrides);
     }
 
     /// A bad `trls.toml` is a diagnostic on `trls.toml` in the editor.
