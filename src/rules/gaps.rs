@@ -185,3 +185,32 @@ fn invalid(node: &Node, text: &str, r: &Resolution) -> Diagnostic {
     };
     Diagnostic::new(Code::KeyPath, node.span, message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    #[test]
+    fn not_stated_excuses_a_mapping_only_when_all_it_requires_is_excused() {
+        let schema = Schema::builtin();
+        let paths = schema.keypaths();
+        let named = |list: &[&'static str]| list.iter().copied().collect::<HashSet<&str>>();
+        let n = named(&["dates.start", "enrollment.count", "design.masking"]);
+        assert!(excuses(paths, &n, "dates.start"));
+        // `dates` requires only `start`.
+        assert!(excuses(paths, &n, "dates"));
+        // `enrollment` also requires `type`.
+        assert!(!excuses(paths, &n, "enrollment"));
+        assert!(excuses(
+            paths,
+            &named(&["enrollment.count", "enrollment.type"]),
+            "enrollment"
+        ));
+        // A mapping that requires nothing (`eligibility`) is not excused by its keys.
+        assert!(!excuses(paths, &named(&["eligibility.sex"]), "eligibility"));
+        assert!(!excuses(paths, &n, "design"));
+        assert!(!excuses(paths, &HashSet::new(), "dates"));
+        assert!(!excuses(paths, &n, "sources"));
+    }
+}
