@@ -31,6 +31,8 @@ pub enum Family {
     Workspace,
     /// Suppression comments.
     Suppress,
+    /// Facts the sources leave open or disagree on (`not_stated`, `discrepancies`).
+    Gaps,
 }
 
 /// Whether a rule's findings come with a fix, and whether `check --fix` and
@@ -127,6 +129,8 @@ declare_codes! {
         "a constraint of the schema is violated (pattern, length, bounds, unique items, item count)";
     FormatVersion = "TRF015", "format-version", Error, Schema, fix None, tags [], supersedes [],
         "`trf` is not a supported format version";
+    KeyPath = "TRF016", "key-path", Error, Gaps, fix Safe, tags [], supersedes [],
+        "a `not_stated` or discrepancy key path the format does not have, a fact listed as not stated that the record gives, or a discrepancy about a fact it does not give";
     UnknownRegistryId = "TRF100", "unknown-registry-id", Error, Ids, fix Unsafe, tags [], supersedes [WrongType, Constraint, RegistryMismatch],
         "an id that is in no registry's format";
     RegistryMismatch = "TRF101", "registry-mismatch", Error, Ids, fix Sometimes, tags [], supersedes [],

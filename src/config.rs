@@ -137,24 +137,15 @@ impl Config {
             config.include = globs(files.include.as_deref(), &err)?;
             config.exclude = globs(files.exclude.as_deref(), &err)?;
         }
-        for (code, value) in raw.rules.unwrap_or_default() {
-            let Some(rule) = Code::parse(&code) else {
-                return Err(err(
-                    Some(value.span()),
-                    format!("`{code}` in [rules] is not a trls rule code"),
-                ));
-            };
-            let severity = match value.get_ref().as_str() {
-                "off" => None,
-                s => Some(Severity::parse(s).ok_or_else(|| {
-                    err(
-                        Some(value.span()),
-                        format!("`{s}` is not a severity; use off, hint, info, warning or error"),
-                    )
-                })?),
-            };
-            config.severities.insert(rule, severity);
+        let mut rules = RuleKeys::default();
+        for (key, value) in raw.rules.unwrap_or_default() {
+            let severity =
+                parse_severity(value.get_ref()).map_err(|m| err(Some(value.span()), m))?;
+            rules
+                .add(&key, severity)
+                .map_err(|m| err(Some(value.span()), format!("{m} in [rules]")))?;
         }
+        config.severities = rules.resolve();
         let mut extra = ExtraTerms::new();
         let vocabularies = raw.vocabularies.unwrap_or_default();
         let labels: BTreeMap<String, String> = match vocabularies.get("labels") {
@@ -245,14 +236,17 @@ impl Config {
     }
 
     /// This configuration with rule severities overridden (editor settings win over
-    /// `trls.toml`).
+    /// `trls.toml`). Keys are codes or code prefixes, as in `[rules]`: among the
+    /// overrides the longest matching key wins, and a code any override matches
+    /// takes the override's severity. Keys that are neither are left out (see
+    /// [`rule_settings`], which reports them).
     pub fn with_severities(&self, overrides: &HashMap<String, Option<Severity>>) -> Config {
         let mut c = self.clone();
-        for (code, sev) in overrides {
-            if let Some(rule) = Code::parse(code) {
-                c.severities.insert(rule, *sev);
-            }
+        let mut keys = RuleKeys::default();
+        for (key, sev) in overrides {
+            let _ = keys.add(key, *sev);
         }
+        c.severities.extend(keys.resolve());
         c
     }
 
@@ -267,6 +261,101 @@ impl Config {
         self.include.as_ref().is_none_or(|g| g.is_match(rel))
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
     }
+}
+
+/// `off` or a severity.
+fn parse_severity(s: &str) -> Result<Option<Severity>, String> {
+    match s {
+        "off" => Ok(None),
+        s => Severity::parse(s).map(Some).ok_or_else(|| {
+            format!("`{s}` is not a severity; use off, hint, info, warning or error")
+        }),
+    }
+}
+
+/// Rule keys as configuration writes them: a code (`TRF203`) or a code prefix
+/// (`TRF4`, `TRF12`), case-insensitive. The longest key matching a code decides
+/// its severity (rules.md).
+#[derive(Default)]
+struct RuleKeys {
+    /// (key in upper case, severity).
+    keys: Vec<(String, Option<Severity>)>,
+}
+
+impl RuleKeys {
+    /// Add a key; an error names a key that is neither a code nor the prefix of one,
+    /// or that repeats another (up to case).
+    fn add(&mut self, key: &str, severity: Option<Severity>) -> Result<(), String> {
+        let upper = key.trim().to_ascii_uppercase();
+        let digits = upper.strip_prefix("TRF").unwrap_or("");
+        let is_prefix = upper.starts_with("TRF")
+            && digits.len() <= 3
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && Code::with_prefix(&upper).next().is_some();
+        if !is_prefix {
+            return Err(format!(
+                "`{key}` is neither a rule code nor the prefix of one (write a code such as `TRF203`, or a prefix such as `TRF2` for every `TRF2xx`)"
+            ));
+        }
+        if self.keys.iter().any(|(k, _)| *k == upper) {
+            return Err(format!("`{key}` is given twice"));
+        }
+        self.keys.push((upper, severity));
+        Ok(())
+    }
+
+    /// Each code's severity from the longest key that matches it.
+    fn resolve(&self) -> HashMap<Code, Option<Severity>> {
+        let mut best: HashMap<Code, (usize, Option<Severity>)> = HashMap::new();
+        for (key, severity) in &self.keys {
+            for code in Code::with_prefix(key) {
+                let slot = best.entry(code).or_insert((0, *severity));
+                if key.len() >= slot.0 {
+                    *slot = (key.len(), *severity);
+                }
+            }
+        }
+        best.into_iter().map(|(c, (_, s))| (c, s)).collect()
+    }
+}
+
+/// The editor's `trls.rules` setting (an object of rule key → severity): the
+/// overrides for [`Config::with_severities`], and a message for every entry that
+/// is not a rule key or whose value is not a severity (left out).
+pub fn rule_settings(
+    value: &serde_json::Value,
+) -> (HashMap<String, Option<Severity>>, Vec<String>) {
+    let mut overrides = HashMap::new();
+    let mut errors = Vec::new();
+    let Some(rules) = value.as_object() else {
+        if !value.is_null() {
+            errors.push("`trls.rules` must map rule codes or prefixes to severities".to_string());
+        }
+        return (overrides, errors);
+    };
+    let mut keys = RuleKeys::default();
+    for (key, sev) in rules {
+        let severity = match sev.as_str().map(parse_severity) {
+            Some(Ok(s)) => s,
+            Some(Err(m)) => {
+                errors.push(format!("trls.rules.{key}: {m}"));
+                continue;
+            }
+            None => {
+                errors.push(format!(
+                    "trls.rules.{key}: use off, hint, info, warning or error"
+                ));
+                continue;
+            }
+        };
+        match keys.add(key, severity) {
+            Ok(()) => {
+                overrides.insert(key.trim().to_ascii_uppercase(), severity);
+            }
+            Err(m) => errors.push(format!("trls.rules: {m}")),
+        }
+    }
+    (overrides, errors)
 }
 
 fn is_term_id(t: &str) -> bool {
@@ -294,4 +383,95 @@ fn globs(
         b.add(glob);
     }
     b.build().map(Some).map_err(|e| err(None, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("trls.toml"))
+    }
+
+    #[test]
+    fn a_prefix_sets_every_code_it_begins_and_the_longest_key_wins() {
+        let c = parse(
+            "[rules]\nTRF2 = \"off\"\nTRF20 = \"info\"\nTRF203 = \"error\"\ntrf1 = \"hint\"\n",
+        )
+        .unwrap();
+        let sev = |code: &str| c.severity(Code::parse(code).unwrap(), Severity::Warning);
+        assert_eq!(sev("TRF203"), Some(Severity::Error));
+        assert_eq!(sev("TRF200"), Some(Severity::Info));
+        assert_eq!(sev("TRF207"), Some(Severity::Info));
+        // TRF3xx is not TRF2xx: untouched.
+        assert_eq!(sev("TRF300"), Some(Severity::Warning));
+        assert_eq!(sev("TRF107"), Some(Severity::Hint));
+        assert_eq!(sev("TRF010"), Some(Severity::Warning));
+        assert!(!c.is_off(Code::parse("TRF201").unwrap()));
+        // Order of keys in the file does not matter.
+        let d = parse("[rules]\nTRF203 = \"error\"\nTRF2 = \"off\"\n").unwrap();
+        assert!(d.is_off(Code::parse("TRF200").unwrap()));
+        assert!(!d.is_off(Code::parse("TRF203").unwrap()));
+    }
+
+    #[test]
+    fn a_key_that_is_neither_a_code_nor_a_prefix_is_an_error_with_its_line() {
+        for bad in [
+            "TRF5", "TRF8", "TRF999", "TRF0100", "TR", "TRFx", "E501", "TRF1a",
+        ] {
+            let e = parse(&format!("# x\n[rules]\n{bad} = \"off\"\n")).unwrap_err();
+            assert_eq!(e.line, 3, "{bad}");
+            assert!(
+                e.message.contains(&format!(
+                    "`{bad}` is neither a rule code nor the prefix of one"
+                )),
+                "{bad}: {}",
+                e.message
+            );
+        }
+        let e = parse("[rules]\nTRF3 = \"off\"\ntrf3 = \"info\"\n").unwrap_err();
+        assert!(e.message.contains("given twice"), "{}", e.message);
+        let e = parse("[rules]\nTRF3 = \"loud\"\n").unwrap_err();
+        assert!(
+            e.message.contains("`loud` is not a severity"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn editor_settings_take_prefixes_and_win_over_the_file() {
+        let file = parse("[rules]\nTRF203 = \"error\"\nTRF1 = \"info\"\n").unwrap();
+        let (overrides, errors) = rule_settings(&serde_json::json!({
+            "TRF2": "off",
+            "trf10": "hint",
+            "TRF777": "off",
+            "TRF3": "loud",
+            "TRF9": 3
+        }));
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("`TRF777` is neither")));
+        assert!(errors
+            .iter()
+            .any(|e| e.contains("`loud` is not a severity")));
+        let c = file.with_severities(&overrides);
+        let code = |s: &str| Code::parse(s).unwrap();
+        // The editor's TRF2 beats the file's TRF203: the editor's settings win.
+        assert!(c.is_off(code("TRF203")));
+        assert!(c.is_off(code("TRF200")));
+        assert_eq!(
+            c.severity(code("TRF107"), Severity::Error),
+            Some(Severity::Hint)
+        );
+        assert_eq!(
+            c.severity(code("TRF110"), Severity::Error),
+            Some(Severity::Info)
+        );
+        assert_eq!(
+            c.severity(code("TRF300"), Severity::Error),
+            Some(Severity::Error)
+        );
+        let (none, errors) = rule_settings(&serde_json::Value::Null);
+        assert!(none.is_empty() && errors.is_empty());
+    }
 }

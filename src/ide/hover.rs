@@ -1,5 +1,5 @@
 //! Hover: a key's meaning from the schema, a term's label and definition, a unit's
-//! meaning and dimension, a local reference's target, a registry id's registry and
+//! meaning and dimension, a key path's fact, a local reference's target, a registry id's registry and
 //! the workspace record with that id.
 
 use super::completion::term_documentation;
@@ -187,6 +187,9 @@ fn value_hover(
     if prop.def == Some("Unit") {
         return Some(unit(value, span));
     }
+    if prop.def == Some("KeyPath") {
+        return hover(key_path(c, value.trim()));
+    }
     if schema_walk::is_quantity(c.schema, &prop) {
         // The unit part of `2.59 L`, read from the source.
         let source = c.text.get(span.start..span.end).unwrap_or("");
@@ -230,6 +233,33 @@ fn value_hover(
             key(c, &path[..path.len() - 1], &[], span)
         }
         _ => None,
+    }
+}
+
+/// A key path (`not_stated`, a discrepancy's `about`): what the fact it names is.
+fn key_path(c: &Ctx, path: &str) -> String {
+    use crate::schema::Resolution;
+    match c.schema.keypaths().resolve(path) {
+        Resolution::Valid(info) => {
+            let mut head = format!("**`{path}`** · key path");
+            if info.required {
+                head.push_str(" · required");
+            } else if info.conditional {
+                head.push_str(" · required in some records");
+            }
+            match &info.description {
+                Some(d) => format!("{head}\n\n{d}"),
+                None => head,
+            }
+        }
+        Resolution::ThroughList { list, .. } => format!(
+            "`{path}` is not a key path: `{list}` is a list, and a key path goes through no list."
+        ),
+        Resolution::Unknown {
+            suggestion: Some(s),
+            ..
+        } => format!("`{path}` is not a key path of TRF 1; did you mean `{s}`?"),
+        Resolution::Unknown { .. } => format!("`{path}` is not a key path of TRF 1."),
     }
 }
 

@@ -11,11 +11,9 @@ use tower_lsp_server::ls_types::*;
 
 use super::convert::Positions;
 use super::server::{guarded, Backend};
-use crate::codes::Code;
 use crate::config::FILE_NAME;
 use crate::engine;
 use crate::model::RecordSummary;
-use crate::severity::Severity;
 use crate::syntax::LineIndex;
 
 impl Backend {
@@ -97,26 +95,13 @@ impl Backend {
         let Ok(values) = self.client.configuration(vec![item]).await else {
             return;
         };
-        let mut overrides = HashMap::new();
-        if let Some(Value::Object(rules)) = values.first().and_then(|v| v.get("rules")) {
-            for (code, sev) in rules {
-                let sev = sev.as_str().unwrap_or("");
-                if Code::parse(code).is_none() {
-                    continue;
-                }
-                match sev {
-                    "off" => {
-                        overrides.insert(code.to_uppercase(), None);
-                    }
-                    s => {
-                        if let Some(s) = Severity::parse(s) {
-                            overrides.insert(code.to_uppercase(), Some(s));
-                        }
-                    }
-                }
-            }
-        }
+        // Codes or code prefixes (`TRF4`), as in `trls.toml`; bad entries are said.
+        let rules = values.first().and_then(|v| v.get("rules"));
+        let (overrides, errors) = crate::config::rule_settings(rules.unwrap_or(&Value::Null));
         self.session.lock().set_overrides(overrides);
+        for e in errors {
+            self.client.show_message(MessageType::WARNING, e).await;
+        }
     }
 
     /// A bad `trls.toml` is a diagnostic on `trls.toml` in the editor.

@@ -154,6 +154,16 @@ pub const ID_PLACES: &[IdPlace] = &[
         role: Names(Cohort),
     },
     IdPlace {
+        path: &[
+            Key("discrepancies"),
+            Item,
+            Key("claims"),
+            Item,
+            Key("source"),
+        ],
+        role: Names(Source),
+    },
+    IdPlace {
         path: &[Key("id")],
         role: Registry(RegistryPlace::Primary),
     },
@@ -284,6 +294,16 @@ mod tests {
         assert_eq!(
             role(&[Some("arms"), None, Some("interventions"), None]),
             Some(Names(Intervention))
+        );
+        assert_eq!(
+            role(&[
+                Some("discrepancies"),
+                None,
+                Some("claims"),
+                None,
+                Some("source")
+            ]),
+            Some(Names(Source))
         );
         assert_eq!(role(&[Some("id")]), Some(Registry(RegistryPlace::Primary)));
         assert_eq!(role(&[Some("results"), None]), None);

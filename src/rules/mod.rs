@@ -4,6 +4,7 @@
 
 pub mod completeness;
 pub mod design;
+pub mod gaps;
 pub mod ids;
 pub mod refs;
 pub mod schema;
@@ -56,6 +57,7 @@ fn family_check(family: Family) -> Option<Check> {
         Family::Units => units::check,
         Family::Design => design::check,
         Family::Completeness => completeness::check,
+        Family::Gaps => gaps::check,
         // Phases of the engine with inputs of their own.
         Family::Syntax | Family::Schema | Family::Workspace | Family::Suppress => return None,
     })

@@ -354,9 +354,21 @@ impl<'a> Mapper<'a> {
     }
 
     fn finish(mut self) -> Verdict {
+        let not_stated = super::gaps::not_stated(self.root);
         for (path, mut keys) in std::mem::take(&mut self.missing) {
             // One finding, one code: a misspelt required key is TRF011 with a rename.
             keys.retain(|k| !self.renamed.contains(&(path.clone(), k.clone())));
+            // A fact the record says no source states is not missing (format.md).
+            if let Some(prefix) = key_path_of(&path) {
+                keys.retain(|k| {
+                    let full = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    !super::gaps::excuses(self.schema.keypaths(), &not_stated, &full)
+                });
+            }
             if keys.is_empty() {
                 continue;
             }
@@ -713,6 +725,19 @@ fn resolve<'s>(schema: &'s Schema, pointer: &str) -> Option<&'s Value> {
         };
     }
     Some(node)
+}
+
+/// An instance path (JSON pointer) as a key path (`/dates` → `dates`); `None` when
+/// it goes through a list item (a list item's keys are no key paths).
+fn key_path_of(pointer: &str) -> Option<String> {
+    let mut segs = Vec::new();
+    for raw in pointer.split('/').skip(1) {
+        if raw.parse::<usize>().is_ok() {
+            return None;
+        }
+        segs.push(raw.replace("~1", "/").replace("~0", "~"));
+    }
+    Some(segs.join("."))
 }
 
 fn parent_pointer(p: &str) -> &str {

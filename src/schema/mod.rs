@@ -3,8 +3,10 @@
 //! build time; each vocabulary's `$defs` entry (an `enum` with descriptions) is
 //! generated from its terms, plus any extra terms a project configures.
 
+pub mod keypath;
 mod vocab;
 
+pub use keypath::{KeyPathInfo, KeyPaths, Resolution};
 pub use vocab::{marker_key, normalize, Term, Vocabulary};
 
 use std::collections::BTreeMap;
@@ -22,6 +24,7 @@ pub struct Schema {
     json: Value,
     vocabularies: Vec<Vocabulary>,
     validator: jsonschema::Validator,
+    keypaths: KeyPaths,
 }
 
 impl std::fmt::Debug for Schema {
@@ -92,10 +95,12 @@ impl Schema {
             .with_draft(jsonschema::Draft::Draft202012)
             .build(&json)
             .map_err(|e| format!("schema does not compile: {e}"))?;
+        let keypaths = KeyPaths::build(&json);
         Ok(Schema {
             json,
             vocabularies,
             validator,
+            keypaths,
         })
     }
 
@@ -106,6 +111,11 @@ impl Schema {
 
     pub fn validator(&self) -> &jsonschema::Validator {
         &self.validator
+    }
+
+    /// Every key path of the format (`not_stated`, discrepancies' `about`).
+    pub fn keypaths(&self) -> &KeyPaths {
+        &self.keypaths
     }
 
     pub fn vocabularies(&self) -> &[Vocabulary] {

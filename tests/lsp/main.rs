@@ -269,6 +269,24 @@ async fn settings_from_workspace_configuration() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_take_rule_prefixes_and_name_bad_keys() {
+    let (mut c, _) = Client::start(capabilities(false, false), None).await;
+    // `TRF0` switches off every TRF0xx (the record's TRF013); `TRF77` is no rule key.
+    c.settings = json!({"rules": {"TRF0": "off", "TRF77": "off"}});
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}))
+        .await;
+    let said = c
+        .wait_for("window/showMessage", |p| {
+            p["message"].as_str().is_some_and(|m| m.contains("`TRF77`"))
+        })
+        .await;
+    assert_eq!(said["type"], 2, "{said}");
+    let u = "file:///tmp/settings-prefix.trial.yaml";
+    c.open(u, RECORD).await;
+    assert!(c.diagnostics(u, 1).await.is_empty(), "{:#?}", c.backlog);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_errors_and_the_server_goes_on() {
     let (mut c, _) = Client::start(capabilities(false, true), None).await;
     let resp = c

@@ -7,9 +7,11 @@
 //!
 //! This file finds what the cursor is at and hands it to one story: [`keys`],
 //! [`values`] (terms, enums, constants, booleans), [`units`], [`references`]
-//! (local and record ids), [`snippets`] (a new item or a whole record); [`place`]
+//! (local and record ids), [`keypaths`] (`not_stated`, a discrepancy's `about`),
+//! [`snippets`] (a new item or a whole record); [`place`]
 //! quotes and places a value where the cursor is.
 
+mod keypaths;
 mod keys;
 mod markers;
 mod place;

@@ -103,6 +103,9 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
     if path == [Seg::Key("related".into()), Seg::Item] {
         return record_ids(c);
     }
+    if prop.def == Some("KeyPath") {
+        return super::keypaths::candidates(c, path);
+    }
     if prop.def == Some("Unit") {
         return unit_candidates(c);
     }
