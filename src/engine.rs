@@ -267,22 +267,31 @@ pub fn check_bytes(bytes: &[u8], path: &Path, config: &Config) -> Checked {
 /// overlapping ranges wait for the next round). `None` when nothing changed or the
 /// file is not UTF-8. Text outside the edited ranges is kept byte for byte.
 pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
+    fix_all_counted(text, path, config).map(|(fixed, _)| fixed)
+}
+
+/// [`fix_all`], also saying how many fixes were applied (a fix counts once however
+/// many edits it makes).
+pub fn fix_all_counted(text: &str, path: &Path, config: &Config) -> Option<(String, usize)> {
     let syntax = Syntax::from_path(path);
     let mut current = text.to_string();
+    let mut fixes = 0;
     for _ in 0..10 {
         let checked = check_one(analyze_text(&current, syntax, Some(path), config), config);
-        let mut edits: Vec<&crate::diagnostic::TextEdit> = checked
+        let mut edits: Vec<(usize, &crate::diagnostic::TextEdit)> = checked
             .diagnostics
             .iter()
             .filter_map(|d| d.fix.as_ref())
             .filter(|f| f.safe)
-            .flat_map(|f| &f.edits)
+            .enumerate()
+            .flat_map(|(i, f)| f.edits.iter().map(move |e| (i, e)))
             .collect();
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        edits.sort_by_key(|(_, e)| (e.span.start, e.span.end));
         let mut next = String::with_capacity(current.len());
         let mut at = 0;
         let mut applied = 0;
-        for e in edits {
+        let mut applied_fixes = std::collections::HashSet::new();
+        for (fix, e) in edits {
             if e.span.start < at || e.span.end > current.len() {
                 continue;
             }
@@ -293,14 +302,16 @@ pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
             next.push_str(&e.new_text);
             at = e.span.end;
             applied += 1;
+            applied_fixes.insert(fix);
         }
         next.push_str(&current[at..]);
         if applied == 0 || next == current {
             break;
         }
+        fixes += applied_fixes.len();
         current = next;
     }
-    (current != text).then_some(current)
+    (current != text).then_some((current, fixes))
 }
 
 #[cfg(test)]

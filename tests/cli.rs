@@ -119,7 +119,7 @@ fn text_format_has_location_excerpt_and_summary() {
     );
     assert!(
         out.trim_end()
-            .ends_with("1 error, 0 warnings, 0 infos in 1 file"),
+            .ends_with("1 error, 0 warnings, 0 infos in 1 file; 1 fixable with `--fix`"),
         "{out}"
     );
 }
@@ -231,11 +231,12 @@ fn schema_is_json_schema_with_vocabularies() {
         doc["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
-    let routes = doc["$defs"]["Route"]["enum"].as_array().unwrap();
+    // `$defs` are exported as `definitions`, which draft-07 reads too.
+    let routes = doc["definitions"]["Route"]["enum"].as_array().unwrap();
     assert!(routes.iter().any(|r| r == "INTRAVENOUS"));
     assert_eq!(
         routes.len(),
-        doc["$defs"]["Route"]["markdownEnumDescriptions"]
+        doc["definitions"]["Route"]["markdownEnumDescriptions"]
             .as_array()
             .unwrap()
             .len()

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{related, summary, FileReport, Files, Source};
+use super::{related, summary, FileReport, Files, Source, Summary};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::syntax::LineIndex;
 
@@ -27,17 +27,21 @@ impl Paint {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// Every diagnostic of every report, then the summary line
 /// `N errors, N warnings, N infos in N files`.
 pub fn text<F: Files + ?Sized>(reports: &[FileReport], files: &F, options: TextOptions) -> String {
+    let mut out = text_diagnostics(reports, files, options);
+    out.push_str(&summary_line(&summary(reports)));
+    out.push('\n');
+    out
+}
+
+/// Every diagnostic of every report, each followed by a blank line (no summary).
+pub fn text_diagnostics<F: Files + ?Sized>(
+    reports: &[FileReport],
+    files: &F,
+    options: TextOptions,
+) -> String {
     let mut out = String::new();
     for report in reports {
         for d in &report.checked.diagnostics {
@@ -45,16 +49,27 @@ pub fn text<F: Files + ?Sized>(reports: &[FileReport], files: &F, options: TextO
             out.push('\n');
         }
     }
-    let s = summary(reports);
-    let _ = writeln!(
-        out,
+    out
+}
+
+/// `N errors, N warnings, N infos in N files` (no line end).
+pub fn summary_line(s: &Summary) -> String {
+    format!(
         "{}, {}, {} in {}",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.infos, "info"),
         plural(s.files, "file")
-    );
-    out
+    )
+}
+
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// A line of the file as shown: no line break, no byte order mark.

@@ -3,6 +3,7 @@
 //! governs it. Nothing the walk meets is skipped silently: a record it cannot check
 //! is named in a note.
 
+pub mod baseline;
 pub mod fs;
 pub mod index;
 
@@ -201,6 +202,7 @@ fn looks_like_record(path: &Path) -> bool {
 /// [`Discovered::context`].
 pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, RunError> {
     let mut found = Discovered::default();
+    // The workspaces of the files named (see `workspace_root`).
     let mut workspaces: Vec<PathBuf> = Vec::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
@@ -253,23 +255,36 @@ pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, 
     }
     let mut keep = keep.into_iter();
     found.files.retain(|_| keep.next().unwrap_or(true));
-    // The named files' workspaces: every other record there, judged against but not
-    // reported on. What cannot be walked or read there is left out quietly: it is
-    // not what the run was asked to check.
+    let named: Vec<PathBuf> = workspaces;
+    found.context = context_of(&named, configs, seen.into_keys().collect());
+    Ok(found)
+}
+
+/// The records of the workspaces of `roots` (each a [`workspace_root`]) that are
+/// not in `checked` (canonical paths): what the cross-record rules judge the
+/// checked files against. Paths are as reached from the current folder where they
+/// are under it. What cannot be walked or read there is left out quietly: it is not
+/// what the run was asked to check.
+pub fn context_of(
+    roots: &[PathBuf],
+    configs: &mut Configs,
+    checked: std::collections::HashSet<PathBuf>,
+) -> Vec<(PathBuf, Arc<Config>)> {
+    let mut seen = checked;
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|d| std::fs::canonicalize(d).ok());
-    for ws in workspaces {
+    let mut context = Vec::new();
+    for ws in roots {
         let mut extra = Discovered::default();
-        let _ = walk(&ws, configs, &mut extra, false);
+        let _ = walk(ws, configs, &mut extra, false);
         for (path, c) in extra.files {
             let Ok(real) = std::fs::canonicalize(&path) else {
                 continue;
             };
-            if seen.contains_key(&real) {
+            if !seen.insert(real) {
                 continue;
             }
-            // As reached from the current folder where it is under it.
             let shown = match &cwd {
                 Some(cwd) => match path.strip_prefix(cwd) {
                     Ok(rel) => rel.to_path_buf(),
@@ -277,12 +292,11 @@ pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, 
                 },
                 None => path.clone(),
             };
-            seen.insert(real, shown.clone());
-            found.context.push((shown, c));
+            context.push((shown, c));
         }
     }
-    found.context.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(found)
+    context.sort_by(|a, b| a.0.cmp(&b.0));
+    context
 }
 
 /// Walk one folder for records (into `found.files`), look-alikes and notes. With
@@ -356,7 +370,7 @@ fn walk(
 
 /// An absolute form of `path` with its folder resolved and its own name kept (a
 /// link is not replaced by its target).
-fn absolute(path: &Path) -> PathBuf {
+pub fn absolute(path: &Path) -> PathBuf {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
