@@ -143,6 +143,12 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
         ..
     } = analysis;
     diagnostics.extend(workspace);
+    for d in &mut diagnostics {
+        lowercase_start(&mut d.message);
+        for r in &mut d.related {
+            lowercase_start(&mut r.message);
+        }
+    }
     let mut diagnostics = rules::apply_precedence(diagnostics);
     diagnostics.retain_mut(|d| match config.severity(d.code, d.severity) {
         Some(s) => {
@@ -165,6 +171,34 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
         text,
         lines,
         diagnostics,
+    }
+}
+
+/// One capitalisation for every message, whoever wrote it (a rule, the YAML or
+/// JSON parser): it starts in lower case, as a clause after `error[CODE]: `. A word
+/// in capitals (`FEV1`, `JSON`) is a name and stays.
+fn lowercase_start(message: &mut String) {
+    let mut chars = message.chars();
+    if let (Some(first), Some(second)) = (chars.next(), chars.next()) {
+        if first.is_ascii_uppercase() && second.is_lowercase() {
+            message.replace_range(..1, &first.to_ascii_lowercase().to_string());
+        }
+    }
+    // After the parser's prefix (`invalid JSON: Trailing commas …`) too.
+    for prefix in ["invalid JSON: ", "invalid YAML: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let mut rest = rest.to_string();
+            if rest.chars().nth(1).is_some_and(char::is_lowercase) {
+                lowercase_start_only(&mut rest);
+            }
+            *message = format!("{prefix}{rest}");
+        }
+    }
+}
+
+fn lowercase_start_only(s: &mut String) {
+    if let Some(first) = s.chars().next().filter(char::is_ascii_uppercase) {
+        s.replace_range(..1, &first.to_ascii_lowercase().to_string());
     }
 }
 
@@ -317,6 +351,29 @@ pub fn fix_all_counted(text: &str, path: &Path, config: &Config) -> Option<(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_start_in_lower_case_but_names_in_capitals_stay() {
+        let mut m = "Trailing commas".to_string();
+        lowercase_start(&mut m);
+        assert_eq!(m, "trailing commas");
+        let mut m = "invalid JSON: Trailing commas are not allowed".to_string();
+        lowercase_start(&mut m);
+        assert_eq!(m, "invalid JSON: trailing commas are not allowed");
+        let mut m = "FEV1 `2.59 L` is greater".to_string();
+        lowercase_start(&mut m);
+        assert_eq!(m, "FEV1 `2.59 L` is greater");
+        let checked = check_bytes(
+            b"{\"trf\": 1,}",
+            Path::new("a.trial.json"),
+            &Config::default(),
+        );
+        assert!(checked
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase())
+                && !d.message.contains(": T")));
+    }
 
     #[test]
     fn a_byte_that_is_not_utf8_is_flagged_on_its_replacement_character() {

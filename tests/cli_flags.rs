@@ -567,3 +567,31 @@ fn the_exported_schema_validates_under_draft_07_and_says_what_a_pattern_wants() 
     }
     assert_eq!(patterns_without_message(&schema), 0);
 }
+
+#[test]
+fn a_tab_of_indentation_is_named_on_its_line_and_no_key_is_reported_missing() {
+    let dir = scratch("tab");
+    std::fs::write(
+        dir.join("r.trial.yaml"),
+        "trf: 1\nid: NCT06853522\ntitle: x\n\tstatus: COMPLETED\n",
+    )
+    .unwrap();
+    let o = trls(&["check", "--format", "json", "r.trial.yaml"], &dir);
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{doc}");
+    let d = &found[0];
+    assert_eq!(d["code"], "TRF001");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(d["end_column"], 2);
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("a tab indents this line"),
+        "{d}"
+    );
+}
