@@ -373,12 +373,20 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
             Format::Github => render::github(&reports, &lookup),
         }
     };
-    if inline_summary && (args.format == Format::Text || args.statistics) {
+    if inline_summary {
         for line in fix_line.iter().chain([&summary_line]) {
             out.push_str(line);
             out.push('\n');
         }
-    } else if !args.quiet {
+    }
+    match stdin_fixed {
+        Some(text) => {
+            emit(&text)?;
+            eprintln_quiet(out.trim_end_matches('\n'));
+        }
+        None => write_report(&args, &out)?,
+    }
+    if !inline_summary && !args.quiet {
         for line in fix_line.iter().chain([&summary_line]) {
             eprintln_quiet(line);
         }
@@ -387,15 +395,6 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         if !args.quiet {
             note(n);
         }
-    }
-    match stdin_fixed {
-        Some(text) => {
-            emit(&text)?;
-            if !args.quiet || !out.is_empty() {
-                eprintln_quiet(out.trim_end_matches('\n'));
-            }
-        }
-        None => write_report(&args, &out)?,
     }
 
     let worst = reports

@@ -81,7 +81,11 @@ pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     if changed.is_empty() {
         return String::new();
     }
-    let mut out = paint(color, "1", &format!("--- a/{path}\n+++ b/{path}\n"));
+    let mut out = format!(
+        "{}\n{}\n",
+        paint(color, "1", &format!("--- a/{path}")),
+        paint(color, "1", &format!("+++ b/{path}"))
+    );
     // Group changes whose contexts touch into hunks.
     let mut groups: Vec<(usize, usize)> = Vec::new();
     for &i in &changed {
