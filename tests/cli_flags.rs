@@ -595,3 +595,43 @@ fn a_tab_of_indentation_is_named_on_its_line_and_no_key_is_reported_missing() {
         "{d}"
     );
 }
+
+#[test]
+fn output_that_is_not_a_terminal_is_plain_even_without_no_color() {
+    let dir = scratch("plain");
+    std::fs::write(dir.join("r.trial.yaml"), TWO_FINDINGS).unwrap();
+    let o = Command::new(BIN)
+        .args(["check", "--fix", "--diff", "r.trial.yaml"])
+        .current_dir(&dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("+enrollment: 1"), "{}", stdout(&o));
+    let o = Command::new(BIN)
+        .args(["check", "r.trial.yaml"])
+        .current_dir(&dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("error[TRF011]"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains('\x1b'), "{}", stdout(&o));
+}
+
+#[test]
+fn a_workspace_above_the_current_folder_is_named_with_dots() {
+    let dir = scratch("dots");
+    std::fs::write(dir.join("trls.toml"), "").unwrap();
+    for (f, text) in [
+        ("x/a.trial.yaml", "trf: 1\nid: NCT06853522\n"),
+        ("y/b.trial.yaml", "trf: 1\nid: NCT06853522\n"),
+    ] {
+        std::fs::create_dir_all(dir.join(f).parent().unwrap()).unwrap();
+        std::fs::write(dir.join(f), text).unwrap();
+    }
+    let o = trls(&["check", "a.trial.yaml"], &dir.join("x"));
+    assert!(
+        stdout(&o).contains("(../y/b.trial.yaml:2:5)"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -262,8 +262,8 @@ pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, 
 
 /// The records of the workspaces of `roots` (each a [`workspace_root`]) that are
 /// not in `checked` (canonical paths): what the cross-record rules judge the
-/// checked files against. Paths are as reached from the current folder where they
-/// are under it. What cannot be walked or read there is left out quietly: it is not
+/// checked files against. Paths are relative to the current folder (with `..` where
+/// the workspace reaches above it). What cannot be walked or read there is left out quietly: it is not
 /// what the run was asked to check.
 pub fn context_of(
     roots: &[PathBuf],
@@ -286,10 +286,7 @@ pub fn context_of(
                 continue;
             }
             let shown = match &cwd {
-                Some(cwd) => match path.strip_prefix(cwd) {
-                    Ok(rel) => rel.to_path_buf(),
-                    Err(_) => path.clone(),
-                },
+                Some(cwd) => relative_to(&path, cwd),
                 None => path.clone(),
             };
             context.push((shown, c));
@@ -368,6 +365,24 @@ fn walk(
     Ok(())
 }
 
+/// `path` (absolute) relative to `base` (absolute): `records/a.trial.yaml`,
+/// `../other/b.trial.yaml`; `path` itself when they share no root.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let (p, b): (Vec<_>, Vec<_>) = (path.components().collect(), base.components().collect());
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c);
+    }
+    out
+}
+
 /// An absolute form of `path` with its folder resolved and its own name kept (a
 /// link is not replaced by its target).
 pub fn absolute(path: &Path) -> PathBuf {
@@ -378,5 +393,43 @@ pub fn absolute(path: &Path) -> PathBuf {
     match (std::fs::canonicalize(dir), path.file_name()) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_with_dots_above_the_base() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            relative_to(&p("/w/r/a.trial.yaml"), &p("/w")),
+            p("r/a.trial.yaml")
+        );
+        assert_eq!(
+            relative_to(&p("/w/y/b.trial.yaml"), &p("/w/x/z")),
+            p("../../y/b.trial.yaml")
+        );
+    }
+
+    #[test]
+    fn look_alikes_have_a_top_level_trf_key() {
+        let dir = std::env::temp_dir().join(format!("trls-lookalike-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let case = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            looks_like_record(&path)
+        };
+        assert!(case("a.yaml", "# c\ntrf: 1\n"));
+        assert!(case("b.yml", "\"trf\" : 1\n"));
+        assert!(case("c.json", "{\"id\": 1, \"trf\": 1}"));
+        assert!(!case("d.yaml", "x:\n  trf: 1\n"));
+        assert!(!case("e.json", "{\"x\": {\"trf\": 1}}"));
+        assert!(!case("f.txt", "trf: 1\n"));
+        assert!(!case("g.yaml", "trfx: 1\n"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
