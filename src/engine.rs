@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::model::{LocalIndex, RecordSummary};
+use crate::model::LocalIndex;
+pub use crate::model::RecordSummary;
 use crate::rules::{self, Context};
 use crate::syntax::{self, LineIndex, Node, Parsed, Span, Syntax, SyntaxError, SyntaxErrorKind};
 use crate::workspace::index::WorkspaceIndex;
@@ -142,6 +143,12 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
         ..
     } = analysis;
     diagnostics.extend(workspace);
+    for d in &mut diagnostics {
+        lowercase_start(&mut d.message);
+        for r in &mut d.related {
+            lowercase_start(&mut r.message);
+        }
+    }
     let mut diagnostics = rules::apply_precedence(diagnostics);
     diagnostics.retain_mut(|d| match config.severity(d.code, d.severity) {
         Some(s) => {
@@ -164,6 +171,34 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
         text,
         lines,
         diagnostics,
+    }
+}
+
+/// One capitalisation for every message, whoever wrote it (a rule, the YAML or
+/// JSON parser): it starts in lower case, as a clause after `error[CODE]: `. A word
+/// in capitals (`FEV1`, `JSON`) is a name and stays.
+fn lowercase_start(message: &mut String) {
+    let mut chars = message.chars();
+    if let (Some(first), Some(second)) = (chars.next(), chars.next()) {
+        if first.is_ascii_uppercase() && second.is_lowercase() {
+            message.replace_range(..1, &first.to_ascii_lowercase().to_string());
+        }
+    }
+    // After the parser's prefix (`invalid JSON: Trailing commas …`) too.
+    for prefix in ["invalid JSON: ", "invalid YAML: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let mut rest = rest.to_string();
+            if rest.chars().nth(1).is_some_and(char::is_lowercase) {
+                lowercase_start_only(&mut rest);
+            }
+            *message = format!("{prefix}{rest}");
+        }
+    }
+}
+
+fn lowercase_start_only(s: &mut String) {
+    if let Some(first) = s.chars().next().filter(char::is_ascii_uppercase) {
+        s.replace_range(..1, &first.to_ascii_lowercase().to_string());
     }
 }
 
@@ -196,6 +231,17 @@ pub fn check_document(
 
 /// Check a set of records together (cross-record rules see all of them).
 pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
+    check_all_in(analyses, configs, &[])
+}
+
+/// Check a set of records together, within a wider workspace: the cross-record
+/// rules also judge them against `context`, the summaries of other records (see
+/// [`summarize`]), which are not reported on.
+pub fn check_all_in(
+    analyses: Vec<Analysis>,
+    configs: &[&Config],
+    context: &[(PathBuf, RecordSummary)],
+) -> Vec<Checked> {
     let paths: Vec<PathBuf> = analyses
         .iter()
         .enumerate()
@@ -209,7 +255,8 @@ pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
         paths
             .iter()
             .map(PathBuf::as_path)
-            .zip(analyses.iter().map(|a| &a.summary)),
+            .zip(analyses.iter().map(|a| &a.summary))
+            .chain(context.iter().map(|(p, s)| (p.as_path(), s))),
     );
     let judge = |a: Analysis, path: &PathBuf, c: &&Config| {
         let workspace = rules::workspace::check(path, &a.summary, &index);
@@ -254,22 +301,31 @@ pub fn check_bytes(bytes: &[u8], path: &Path, config: &Config) -> Checked {
 /// overlapping ranges wait for the next round). `None` when nothing changed or the
 /// file is not UTF-8. Text outside the edited ranges is kept byte for byte.
 pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
+    fix_all_counted(text, path, config).map(|(fixed, _)| fixed)
+}
+
+/// [`fix_all`], also saying how many fixes were applied (a fix counts once however
+/// many edits it makes).
+pub fn fix_all_counted(text: &str, path: &Path, config: &Config) -> Option<(String, usize)> {
     let syntax = Syntax::from_path(path);
     let mut current = text.to_string();
+    let mut fixes = 0;
     for _ in 0..10 {
         let checked = check_one(analyze_text(&current, syntax, Some(path), config), config);
-        let mut edits: Vec<&crate::diagnostic::TextEdit> = checked
+        let mut edits: Vec<(usize, &crate::diagnostic::TextEdit)> = checked
             .diagnostics
             .iter()
             .filter_map(|d| d.fix.as_ref())
             .filter(|f| f.safe)
-            .flat_map(|f| &f.edits)
+            .enumerate()
+            .flat_map(|(i, f)| f.edits.iter().map(move |e| (i, e)))
             .collect();
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        edits.sort_by_key(|(_, e)| (e.span.start, e.span.end));
         let mut next = String::with_capacity(current.len());
         let mut at = 0;
         let mut applied = 0;
-        for e in edits {
+        let mut applied_fixes = std::collections::HashSet::new();
+        for (fix, e) in edits {
             if e.span.start < at || e.span.end > current.len() {
                 continue;
             }
@@ -280,19 +336,44 @@ pub fn fix_all(text: &str, path: &Path, config: &Config) -> Option<String> {
             next.push_str(&e.new_text);
             at = e.span.end;
             applied += 1;
+            applied_fixes.insert(fix);
         }
         next.push_str(&current[at..]);
         if applied == 0 || next == current {
             break;
         }
+        fixes += applied_fixes.len();
         current = next;
     }
-    (current != text).then_some(current)
+    (current != text).then_some((current, fixes))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_start_in_lower_case_but_names_in_capitals_stay() {
+        let mut m = "Trailing commas".to_string();
+        lowercase_start(&mut m);
+        assert_eq!(m, "trailing commas");
+        let mut m = "invalid JSON: Trailing commas are not allowed".to_string();
+        lowercase_start(&mut m);
+        assert_eq!(m, "invalid JSON: trailing commas are not allowed");
+        let mut m = "FEV1 `2.59 L` is greater".to_string();
+        lowercase_start(&mut m);
+        assert_eq!(m, "FEV1 `2.59 L` is greater");
+        let checked = check_bytes(
+            b"{\"trf\": 1,}",
+            Path::new("a.trial.json"),
+            &Config::default(),
+        );
+        assert!(checked
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.starts_with(|c: char| c.is_ascii_uppercase())
+                && !d.message.contains(": T")));
+    }
 
     #[test]
     fn a_byte_that_is_not_utf8_is_flagged_on_its_replacement_character() {

@@ -19,7 +19,7 @@ use crate::syntax::{LineIndex, Span};
 pub use self::github::github;
 pub use self::json::json;
 pub use self::sarif::sarif;
-pub use self::text::{text, TextOptions};
+pub use self::text::{plural, summary_line, text, text_diagnostics, TextOptions};
 
 /// One checked file: the path as reached from the arguments, and its results.
 #[derive(Debug)]

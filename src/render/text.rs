@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{related, summary, FileReport, Files, Source};
+use super::{related, summary, FileReport, Files, Source, Summary};
 use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::syntax::LineIndex;
 
@@ -27,17 +27,21 @@ impl Paint {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 /// Every diagnostic of every report, then the summary line
 /// `N errors, N warnings, N infos in N files`.
 pub fn text<F: Files + ?Sized>(reports: &[FileReport], files: &F, options: TextOptions) -> String {
+    let mut out = text_diagnostics(reports, files, options);
+    out.push_str(&summary_line(&summary(reports)));
+    out.push('\n');
+    out
+}
+
+/// Every diagnostic of every report, each followed by a blank line (no summary).
+pub fn text_diagnostics<F: Files + ?Sized>(
+    reports: &[FileReport],
+    files: &F,
+    options: TextOptions,
+) -> String {
     let mut out = String::new();
     for report in reports {
         for d in &report.checked.diagnostics {
@@ -45,16 +49,27 @@ pub fn text<F: Files + ?Sized>(reports: &[FileReport], files: &F, options: TextO
             out.push('\n');
         }
     }
-    let s = summary(reports);
-    let _ = writeln!(
-        out,
+    out
+}
+
+/// `N errors, N warnings, N infos in N files` (no line end).
+pub fn summary_line(s: &Summary) -> String {
+    format!(
         "{}, {}, {} in {}",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.infos, "info"),
         plural(s.files, "file")
-    );
-    out
+    )
+}
+
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// A line of the file as shown: no line break, no byte order mark.
@@ -86,12 +101,15 @@ fn diagnostic<F: Files + ?Sized>(
     let pad = " ".repeat(width);
     let bar = p.paint("34", "|");
     let sev = d.severity.as_str();
-    let sev = match d.severity {
-        Severity::Error => p.paint("1;31", sev),
-        Severity::Warning => p.paint("1;33", sev),
-        Severity::Info => p.paint("1;36", sev),
-        Severity::Hint => p.paint("1;32", sev),
+    // Errors red, warnings yellow, infos blue, hints dim: label and underline.
+    let tone = match d.severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;34",
+        Severity::Hint => "2",
     };
+    let sev = p.paint(tone, sev);
+    let (finding, help) = split_message(&d.message);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -100,7 +118,7 @@ fn diagnostic<F: Files + ?Sized>(
         range.line,
         range.column,
         d.code,
-        d.message
+        finding
     );
     // The frame: the first line of the range, underlined (to its end when the range
     // goes on to later lines).
@@ -138,11 +156,7 @@ fn diagnostic<F: Files + ?Sized>(
         p.paint("34", &format!("{:>width$}", range.line)),
         prefixed(src)
     );
-    let _ = writeln!(
-        out,
-        "{pad} {bar} {lead}{}",
-        p.paint("1;31", &"^".repeat(len))
-    );
+    let _ = writeln!(out, "{pad} {bar} {lead}{}", p.paint(tone, &"^".repeat(len)));
     for r in related(report, d, files) {
         let at = match r.range {
             Some(at) => format!("{}:{}:{}", r.path.display(), at.line, at.column),
@@ -154,6 +168,9 @@ fn diagnostic<F: Files + ?Sized>(
             p.paint("1", "note"),
             r.message
         );
+    }
+    if let Some(help) = help {
+        let _ = writeln!(out, "{pad} = {}: {help}", p.paint("1", "help"));
     }
     if let Some(fix) = &d.fix {
         let unsafe_ = if fix.safe { "" } else { " (unsafe)" };
@@ -176,6 +193,31 @@ fn diagnostic<F: Files + ?Sized>(
         }
     }
     out
+}
+
+/// Messages longer than this are shown as the finding and a `help:` line.
+const LONG_MESSAGE: usize = 100;
+
+/// A long message split at its first `; ` outside backticks: the finding, then
+/// what to do (`= help:`). A short one, or one without such a break, is whole.
+fn split_message(message: &str) -> (&str, Option<&str>) {
+    if message.chars().count() <= LONG_MESSAGE {
+        return (message, None);
+    }
+    let mut quoted = false;
+    for (i, ch) in message.char_indices() {
+        match ch {
+            '`' => quoted = !quoted,
+            ';' if !quoted && message[i + 1..].starts_with(' ') => {
+                let rest = message[i + 2..].trim();
+                if !rest.is_empty() {
+                    return (&message[..i], Some(rest));
+                }
+            }
+            _ => {}
+        }
+    }
+    (message, None)
 }
 
 /// Columns a character takes in a terminal: two for East Asian wide and fullwidth
@@ -379,6 +421,71 @@ mod tests {
         );
         let h = hunks_of(text, &[(3, 4, "9"), (8, 9, "8")]);
         assert_eq!(h, [hunk(1, &["a: 1", "b: 2"], &["a: 9", "b: 8"])]);
+    }
+
+    fn one(severity: Severity, message: &str) -> FileReport {
+        let text = "trf: 1\n";
+        let mut d = Diagnostic::new(crate::codes::Code::UnknownKey, Span::new(0, 3), message);
+        d.severity = severity;
+        FileReport {
+            path: "r.trial.yaml".into(),
+            checked: crate::engine::Checked {
+                text: text.into(),
+                lines: LineIndex::new(text),
+                diagnostics: vec![d],
+            },
+        }
+    }
+
+    #[test]
+    fn severities_have_their_colors_and_plain_output_has_none() {
+        for (severity, tone) in [
+            (Severity::Error, "\x1b[1;31m"),
+            (Severity::Warning, "\x1b[1;33m"),
+            (Severity::Info, "\x1b[1;34m"),
+            (Severity::Hint, "\x1b[2m"),
+        ] {
+            let reports = [one(severity, "m")];
+            let shown = text(
+                &reports,
+                &super::super::NoFiles,
+                TextOptions { color: true },
+            );
+            let label = format!("{tone}{}\x1b[0m[", severity.as_str());
+            assert!(shown.contains(&label), "{shown:?}");
+            assert!(shown.contains(&format!("{tone}^^^\x1b[0m")), "{shown:?}");
+            let plain = text(
+                &reports,
+                &super::super::NoFiles,
+                TextOptions { color: false },
+            );
+            assert!(!plain.contains('\x1b'), "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_message_is_the_finding_and_a_help_line() {
+        let long = format!(
+            "the `{}` is wrong; here; and `a; b` kept",
+            "x".repeat(LONG_MESSAGE)
+        );
+        assert_eq!(
+            split_message(&long),
+            (
+                &long[..long.find(';').unwrap()],
+                Some("here; and `a; b` kept")
+            )
+        );
+        assert_eq!(split_message("short; message"), ("short; message", None));
+        let quoted = format!("`{}; y`", "x".repeat(LONG_MESSAGE));
+        assert_eq!(split_message(&quoted), (quoted.as_str(), None));
+        let reports = [one(Severity::Error, &long)];
+        let shown = text(&reports, &super::super::NoFiles, TextOptions::default());
+        assert!(
+            shown.contains("\n  = help: here; and `a; b` kept\n"),
+            "{shown}"
+        );
+        assert!(!shown.lines().next().unwrap().contains("here"), "{shown}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! build time; each vocabulary's `$defs` entry (an `enum` with descriptions) is
 //! generated from its terms, plus any extra terms a project configures.
 
+pub mod export;
 pub mod keypath;
 mod vocab;
 

@@ -34,12 +34,27 @@ pub(super) fn parse(text: &str) -> Parsed {
         let Some((offset, message)) = out.error.take() else {
             return out.finish(errors, damaged);
         };
-        let at = offset.min(work.len());
-        errors.push(SyntaxError::new(
-            SyntaxErrorKind::Invalid,
-            Span::empty(at + base),
-            format!("invalid YAML: {message}"),
-        ));
+        let mut at = offset.min(work.len());
+        // The scanner meets a tab of indentation while reading what comes before
+        // it, and says so there: name the tab, on its own line.
+        let tab = message
+            .contains("tab")
+            .then(|| tab_indent_from(&work, work[..at].rfind('\n').map_or(0, |i| i + 1)))
+            .flatten();
+        if let Some(tab) = &tab {
+            at = tab.start;
+            errors.push(SyntaxError::new(
+                SyntaxErrorKind::Invalid,
+                Span::new(tab.start + base, tab.end + base),
+                "invalid YAML: a tab indents this line; YAML indents with spaces only, so replace the tab with spaces",
+            ));
+        } else {
+            errors.push(SyntaxError::new(
+                SyntaxErrorKind::Invalid,
+                Span::empty(at + base),
+                format!("invalid YAML: {message}"),
+            ));
+        }
         let line_start = work[..at].rfind('\n').map_or(0, |i| i + 1);
         let line_end = work[at..].find('\n').map_or(work.len(), |i| at + i);
         let stuck = blanked_lines.contains(&line_start) || line_start == line_end;
@@ -48,7 +63,15 @@ pub(super) fn parse(text: &str) -> Parsed {
             return out.finish(errors, damaged);
         }
         blanked_lines.push(line_start);
-        damaged.push(Span::new(line_start + base, line_end + base));
+        // A tab-indented line belongs to the mapping above it, whose span ends
+        // before the line: the damage reaches back to that mapping's last text, so
+        // its keys on the line are not reported missing.
+        let from = if tab.is_some() {
+            work[..line_start].trim_end().len()
+        } else {
+            line_start
+        };
+        damaged.push(Span::new(from + base, line_end + base));
         let mut bytes = work.into_owned().into_bytes();
         for b in &mut bytes[line_start..line_end] {
             if *b != b'\r' {
@@ -58,6 +81,23 @@ pub(super) fn parse(text: &str) -> Parsed {
         // Only whole lines were overwritten with ASCII, so this cannot fail.
         work = Cow::Owned(String::from_utf8(bytes).unwrap_or_default());
     }
+}
+
+/// The tabs in the indentation of the first line at or after `from` (a line
+/// start) whose indentation holds one and that has content (not only a comment).
+fn tab_indent_from(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let mut start = from;
+    for line in text[from..].split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = line[indent..].trim_end();
+        if line[..indent].contains('\t') && !rest.is_empty() && !rest.starts_with('#') {
+            let first = line[..indent].find('\t').unwrap_or(0);
+            let last = line[..indent].rfind('\t').unwrap_or(first);
+            return Some(start + first..start + last + 1);
+        }
+        start += line.len();
+    }
+    None
 }
 
 enum FrameKind {
