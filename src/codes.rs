@@ -27,6 +27,8 @@ pub enum Family {
     Design,
     /// Cross-record findings, judged against the workspace index.
     Workspace,
+    /// A record against its registry snapshot (TRF120–TRF122).
+    Registry,
     /// Suppression comments.
     Suppress,
 }
@@ -151,6 +153,12 @@ declare_codes! {
         "a registry source that points at another trial";
     RepeatedPrimaryId = "TRF112", "repeated-primary-id", Warning, Ids, fix Safe, tags [], supersedes [],
         "a `secondary_ids` item repeats the primary `id`";
+    RegistryDisagrees = "TRF120", "registry-disagrees", Warning, Registry, fix Unsafe, tags [], supersedes [],
+        "the record disagrees with its registry snapshot on a fact the registry holds";
+    SnapshotNewer = "TRF121", "snapshot-newer", Info, Registry, fix None, tags [], supersedes [],
+        "the registry snapshot was updated after the record was last checked against it";
+    RegistryEntryUnmatched = "TRF122", "registry-entry-unmatched", Warning, Registry, fix None, tags [], supersedes [],
+        "an arm or outcome without a counterpart in the registry snapshot, or one the record lacks";
     InvalidUnit = "TRF200", "invalid-unit", Error, Units, fix Safe, tags [], supersedes [],
         "not a valid UCUM unit";
     UnitDimension = "TRF201", "unit-dimension", Error, Units, fix Unsafe, tags [], supersedes [],

@@ -261,13 +261,15 @@ pub fn dates_agree(a: &str, b: &str) -> bool {
 
 /// Label or title matching for `TRF122`: case- and space-insensitive.
 pub fn same_label(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    norm(a) == norm(b)
+    label_key(a) == label_key(b)
+}
+
+/// The form labels are matched in: words separated by one space, lower case.
+pub fn label_key(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The snapshots of a run: by registry id (NCT id and the secondary registry ids

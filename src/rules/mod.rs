@@ -5,6 +5,7 @@
 pub mod design;
 pub mod ids;
 pub mod refs;
+pub mod registry;
 pub mod schema;
 pub mod suppress;
 pub mod units;
@@ -55,7 +56,11 @@ fn family_check(family: Family) -> Option<Check> {
         Family::Units => units::check,
         Family::Design => design::check,
         // Phases of the engine with inputs of their own.
-        Family::Syntax | Family::Schema | Family::Workspace | Family::Suppress => return None,
+        Family::Syntax
+        | Family::Schema
+        | Family::Workspace
+        | Family::Registry
+        | Family::Suppress => return None,
     })
 }
 
