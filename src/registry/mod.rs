@@ -146,7 +146,6 @@ impl Snapshot {
         };
         term("status", p.status_module.overall_status.as_ref());
         term("study_type", p.design_module.study_type.as_ref());
-        let mut facts = facts;
         if !p.design_module.phases.is_empty() {
             facts.push(Fact {
                 path: "phases",
