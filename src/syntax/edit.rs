@@ -16,6 +16,8 @@
 //!   are refused (`None`) where they cannot be done cleanly (text that defines an
 //!   anchor, comments in the way, unusual layout).
 
+pub mod emit;
+
 use std::ops::Range;
 
 use super::{resolve_plain, Entry, Node, NodeKind, ScalarKind, ScalarStyle, Span, Syntax};
