@@ -6,6 +6,7 @@
 //! snapshot is a [`SnapshotError`] with its line and column, never a stopped run.
 
 pub mod ctgov;
+pub mod import;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

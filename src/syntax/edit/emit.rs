@@ -135,7 +135,10 @@ fn write_entry(out: &mut String, entry: &Entry, depth: usize) {
     let key = key_text(&entry.key);
     match &entry.value {
         Value::Map(entries) if entries.is_empty() => {
-            out.push_str(&format!("{indent}{key}: {{}}{}\n", trailing(&entry.comment)));
+            out.push_str(&format!(
+                "{indent}{key}: {{}}{}\n",
+                trailing(&entry.comment)
+            ));
         }
         Value::Map(entries) => {
             out.push_str(&format!("{indent}{key}:{}\n", trailing(&entry.comment)));
@@ -145,7 +148,10 @@ fn write_entry(out: &mut String, entry: &Entry, depth: usize) {
         }
         Value::List(items) => match flow(items) {
             Some(text) => {
-                out.push_str(&format!("{indent}{key}: {text}{}\n", trailing(&entry.comment)));
+                out.push_str(&format!(
+                    "{indent}{key}: {text}{}\n",
+                    trailing(&entry.comment)
+                ));
             }
             None => {
                 out.push_str(&format!("{indent}{key}:{}\n", trailing(&entry.comment)));
@@ -155,12 +161,19 @@ fn write_entry(out: &mut String, entry: &Entry, depth: usize) {
             }
         },
         Value::Str(s) if s.contains('\n') => {
-            out.push_str(&format!("{indent}{key}: {}{}\n", block_header(s), trailing(&entry.comment)));
+            out.push_str(&format!(
+                "{indent}{key}: {}{}\n",
+                block_header(s),
+                trailing(&entry.comment)
+            ));
             write_block(out, s, depth + 1);
         }
         scalar => {
             let text = inline(scalar, false).unwrap_or_default();
-            out.push_str(&format!("{indent}{key}: {text}{}\n", trailing(&entry.comment)));
+            out.push_str(&format!(
+                "{indent}{key}: {text}{}\n",
+                trailing(&entry.comment)
+            ));
         }
     }
 }
@@ -271,7 +284,10 @@ mod tests {
         let parsed = parse(&text, Syntax::Yaml);
         assert!(parsed.errors.is_empty(), "{text}\n{:?}", parsed.errors);
         let root = parsed.root.unwrap();
-        assert_eq!(root.get("title").and_then(|n| n.text()), Some("A: tricky # title"));
+        assert_eq!(
+            root.get("title").and_then(|n| n.text()),
+            Some("A: tricky # title")
+        );
         let arm = &root.get("arms").unwrap().as_seq().unwrap()[0];
         assert_eq!(arm.get("label").and_then(|n| n.text()), Some("one, two"));
         assert_eq!(
