@@ -29,6 +29,8 @@ pub enum Family {
     Completeness,
     /// Cross-record findings, judged against the workspace index.
     Workspace,
+    /// A record against its registry snapshot (TRF120–TRF122).
+    Registry,
     /// Suppression comments.
     Suppress,
     /// Facts the sources leave open or disagree on (`not_stated`, `discrepancies`).
@@ -159,6 +161,12 @@ declare_codes! {
         "a `secondary_ids` item repeats the primary `id`";
     CohortOfAnotherArm = "TRF113", "cohort-of-another-arm", Error, Refs, fix None, tags [], supersedes [],
         "a result's `cohort` is a cohort of another arm than the result's `arm`";
+    RegistryDisagrees = "TRF120", "registry-disagrees", Warning, Registry, fix Unsafe, tags [], supersedes [],
+        "the record disagrees with its registry snapshot on a fact the registry holds";
+    SnapshotNewer = "TRF121", "snapshot-newer", Info, Registry, fix None, tags [], supersedes [],
+        "the registry snapshot was updated after the record was last checked against it";
+    RegistryEntryUnmatched = "TRF122", "registry-entry-unmatched", Warning, Registry, fix None, tags [], supersedes [],
+        "an arm or outcome without a counterpart in the registry snapshot, or one the record lacks";
     InvalidUnit = "TRF200", "invalid-unit", Error, Units, fix Safe, tags [], supersedes [],
         "not a valid UCUM unit";
     UnitDimension = "TRF201", "unit-dimension", Error, Units, fix Unsafe, tags [], supersedes [],

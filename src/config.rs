@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::codes::{Code, Severity};
+use crate::registry::Snapshots;
 use crate::schema::{ExtraTerms, Schema};
 use crate::syntax::LineIndex;
 
@@ -63,6 +64,12 @@ pub struct Config {
     /// Rule code → severity; `None` switches the rule off.
     severities: HashMap<Code, Option<Severity>>,
     schema: Arc<Schema>,
+    /// `[registry] snapshots`: the folder of registry snapshots, resolved against
+    /// the configuration file's folder.
+    pub registry_dir: Option<PathBuf>,
+    /// The snapshots the shell loaded for this configuration (from `registry_dir`
+    /// or `--registry`); `None` when the run has none (TRF12x are not judged).
+    snapshots: Option<Arc<Snapshots>>,
 }
 
 impl Default for Config {
@@ -73,6 +80,8 @@ impl Default for Config {
             exclude: None,
             severities: HashMap::new(),
             schema: Schema::builtin(),
+            registry_dir: None,
+            snapshots: None,
         }
     }
 }
@@ -83,6 +92,13 @@ struct Raw {
     files: Option<RawFiles>,
     rules: Option<BTreeMap<String, Spanned<String>>>,
     vocabularies: Option<BTreeMap<String, Spanned<toml::Value>>>,
+    registry: Option<RawRegistry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistry {
+    snapshots: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +149,10 @@ impl Config {
             path: Some(path.to_path_buf()),
             ..Config::default()
         };
+        if let Some(dir) = raw.registry.and_then(|r| r.snapshots) {
+            let base = path.parent().unwrap_or(Path::new(""));
+            config.registry_dir = Some(base.join(dir));
+        }
         if let Some(files) = raw.files {
             config.include = globs(files.include.as_deref(), &err)?;
             config.exclude = globs(files.exclude.as_deref(), &err)?;
@@ -219,6 +239,31 @@ impl Config {
     /// The schema with this configuration's extra terms.
     pub fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The registry snapshots records are cross-checked against (TRF12x).
+    pub fn snapshots(&self) -> Option<&Snapshots> {
+        self.snapshots.as_deref()
+    }
+
+    /// This configuration with the snapshots of its `[registry] snapshots` folder
+    /// loaded (unchanged when it names none), and the snapshot files that could not
+    /// be read.
+    pub fn with_registry_loaded(self) -> (Config, Vec<crate::registry::SnapshotError>) {
+        match self.registry_dir.clone() {
+            None => (self, Vec::new()),
+            Some(dir) => {
+                let mut snapshots = Snapshots::load_dir(&dir);
+                let errors = std::mem::take(&mut snapshots.errors);
+                (self.with_snapshots(Arc::new(snapshots)), errors)
+            }
+        }
+    }
+
+    /// This configuration with the run's registry snapshots.
+    pub fn with_snapshots(mut self, snapshots: Arc<Snapshots>) -> Config {
+        self.snapshots = Some(snapshots);
+        self
     }
 
     /// The schema, shared.

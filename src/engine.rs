@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::LocalIndex;
 pub use crate::model::RecordSummary;
+use crate::registry::{Snapshot, Snapshots};
 use crate::rules::{self, Context};
 use crate::syntax::{self, LineIndex, Node, Parsed, Span, Syntax, SyntaxError, SyntaxErrorKind};
 use crate::workspace::index::WorkspaceIndex;
@@ -89,6 +90,9 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
             index: &index,
         };
         diagnostics.extend(rules::check_record(&cx));
+        if let Some(snapshot) = config.snapshots().and_then(|s| snapshot_of(root, s)) {
+            diagnostics.extend(rules::registry::check(&cx, snapshot));
+        }
     }
     let mut parsed = parsed;
     parsed.root = None;
@@ -102,6 +106,23 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
         summary,
         parsed,
     }
+}
+
+/// The snapshot of a record: of its `id`, else of one of its `secondary_ids`
+/// (compared in canonical form, so a non-canonical spelling still finds it).
+fn snapshot_of<'s>(root: &Node, snapshots: &'s Snapshots) -> Option<&'s Snapshot> {
+    let id = root.get("id").and_then(Node::text);
+    let secondary = root
+        .get("secondary_ids")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|s| s.get("id").and_then(Node::text));
+    id.into_iter().chain(secondary).find_map(|text| {
+        let canonical =
+            crate::ids::canonical(text).map_or_else(|| text.trim().to_string(), |c| c.id);
+        snapshots.get(&canonical)
+    })
 }
 
 /// A syntax error as its finding: `TRF001` (invalid), `TRF002` (a duplicate key,

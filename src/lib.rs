@@ -12,6 +12,7 @@ pub mod ids;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod model;
+pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod schema;

@@ -441,7 +441,7 @@ fn rules_lists_every_registry_code_with_its_metadata() {
 
 /// Codes rules.md lists that the registry does not have yet: other work in progress
 /// adds them (empty this set as they land).
-const PENDING: &[&str] = &["TRF120", "TRF121", "TRF122"];
+const PENDING: &[&str] = &[];
 
 #[test]
 fn the_rule_registry_and_rules_md_list_the_same_codes() {
@@ -631,4 +631,119 @@ fn a_workspace_above_the_current_folder_is_named_with_dots() {
         "{}",
         stdout(&o)
     );
+}
+
+/// `trls import ctgov`: a draft per snapshot, named by its id; an existing file is
+/// kept; a malformed snapshot is one error line with its position, the rest go on.
+#[test]
+fn import_drafts_each_snapshot_keeps_existing_files_and_reports_bad_ones() {
+    let dir = scratch("import");
+    let fixtures = root().join("tests/fixtures/registry");
+    let start = fixtures.join("NCT01775774.json");
+    let bad = fixtures.join("malformed-truncated.json");
+    let poseidon = fixtures.join("NCT01087996.json");
+    let out = dir.join("records");
+    let args = |files: &[&PathBuf]| -> Vec<String> {
+        let mut a = vec!["import".to_string(), "ctgov".to_string()];
+        a.extend(files.iter().map(|f| f.display().to_string()));
+        a.extend(["--out".to_string(), out.display().to_string()]);
+        a
+    };
+    let first = args(&[&start, &bad, &poseidon]);
+    let o = trls(&first.iter().map(String::as_str).collect::<Vec<_>>(), &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("wrote "), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("malformed-truncated.json:4:45: error:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("drafted 2 records, 1 snapshot not read"),
+        "{}",
+        stderr(&o)
+    );
+    let draft = std::fs::read_to_string(out.join("NCT01775774.trial.yaml")).unwrap();
+    assert!(draft.contains("status: COMPLETED"), "{draft}");
+    // Never over an existing file, even one the curator has since edited.
+    std::fs::write(out.join("NCT01775774.trial.yaml"), "edited\n").unwrap();
+    let again = args(&[&start]);
+    let o = trls(&again.iter().map(String::as_str).collect::<Vec<_>>(), &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("not overwritten"), "{}", stdout(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("NCT01775774.trial.yaml")).unwrap(),
+        "edited\n"
+    );
+}
+
+/// `check --registry`: a drafted record that drifts from its snapshot gets TRF120 on
+/// the changed value; a `discrepancies` entry silences it; a bad snapshot in the
+/// folder is one finding and the run goes on.
+#[test]
+fn check_cross_checks_records_against_registry_snapshots() {
+    let dir = scratch("registry");
+    let registry = dir.join("registry");
+    std::fs::create_dir_all(&registry).unwrap();
+    let fixtures = root().join("tests/fixtures/registry");
+    for f in ["NCT01775774.json", "malformed-wrong-type.json"] {
+        std::fs::copy(fixtures.join(f), registry.join(f)).unwrap();
+    }
+    let o = trls(
+        &[
+            "import",
+            "ctgov",
+            "registry/NCT01775774.json",
+            "--out",
+            "records",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = dir.join("records/NCT01775774.trial.yaml");
+    let draft = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        draft.replace("status: COMPLETED", "status: RECRUITING"),
+    )
+    .unwrap();
+    let o = trls(
+        &[
+            "check",
+            "records",
+            "--registry",
+            "registry",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .filter(|c| c.starts_with("TRF12") || c.starts_with("TRF0"))
+        .collect();
+    assert_eq!(codes, ["TRF120"], "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("malformed-wrong-type.json:4:58: error: registry snapshot"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+    // The conflict recorded: nothing to report on the record.
+    let edited = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "{edited}discrepancies:\n  - about: status\n    claims:\n      - {{value: RECRUITING, source: registry}}\n      - {{value: COMPLETED, source: registry}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::remove_file(registry.join("malformed-wrong-type.json")).unwrap();
+    let o = trls(&["check", "records", "--registry", "registry"], &dir);
+    assert!(!stdout(&o).contains("TRF120"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 }

@@ -43,11 +43,31 @@ fn check_files(body: &str, lang: &str, config: &Config) -> Vec<engine::Checked> 
             },
         }
     }
-    let analyses = files
+    // A `.json` file that is not a record is a registry snapshot (TRF12x).
+    let (snapshots, records): (Vec<_>, Vec<_>) = files
+        .iter()
+        .partition(|(name, _)| !trls::workspace::is_record(Path::new(name)));
+    let with_snapshots;
+    let config = if snapshots.is_empty() {
+        config
+    } else {
+        let mut set = trls::registry::Snapshots::default();
+        for (name, text) in &snapshots {
+            set.add(Path::new(name), text);
+        }
+        assert!(
+            set.errors.is_empty(),
+            "a doc snapshot does not read: {:?}",
+            set.errors
+        );
+        with_snapshots = config.clone().with_snapshots(std::sync::Arc::new(set));
+        &with_snapshots
+    };
+    let analyses = records
         .iter()
         .map(|(name, text)| engine::analyze(text.as_bytes(), Some(Path::new(name)), config))
         .collect();
-    let configs = vec![config; files.len()];
+    let configs = vec![config; records.len()];
     engine::check_all(analyses, &configs)
 }
 

@@ -32,6 +32,9 @@ pub struct CheckArgs {
     /// Configuration file (default: the nearest trls.toml above each file)
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Registry snapshots to cross-check against (TRF12x)
+    #[arg(long, value_name = "DIR")]
+    registry: Option<PathBuf>,
     /// Apply every safe fix in place, then report what remains
     #[arg(long)]
     fix: bool,
@@ -177,6 +180,12 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         FixMode::None
     };
     let mut configs = Configs::new(args.config.as_deref()).map_err(|e| e.to_string())?;
+    if let Some(dir) = &args.registry {
+        if !dir.is_dir() {
+            return Err(format!("{}: no such folder (--registry)", dir.display()));
+        }
+        configs = configs.with_registry(dir);
+    }
     let (inputs, context) = if stdin {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -225,6 +234,17 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     };
     let context = read_context(&context);
     let (mut reports, problems, fixed) = check_files(&inputs, &context, mode)?;
+    // A snapshot that cannot be read is one finding on that file: the run goes on,
+    // and it fails like an error does.
+    let bad_snapshots = std::mem::take(&mut configs.snapshot_errors);
+    for e in &bad_snapshots {
+        let at = if e.line > 0 {
+            format!("{}:{}:{}", e.path.display(), e.line, e.column)
+        } else {
+            e.path.display().to_string()
+        };
+        eprintln_quiet(&format!("{at}: error: registry snapshot: {}", e.message));
+    }
     for p in &problems {
         note(&p.message);
     }
@@ -410,7 +430,9 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     if problems.iter().any(|p| p.fails_run) {
         return Ok(2);
     }
-    Ok(i32::from(worst.is_some_and(|w| w >= failing)))
+    Ok(i32::from(
+        worst.is_some_and(|w| w >= failing) || !bad_snapshots.is_empty(),
+    ))
 }
 
 /// A line on stderr as it is (no `trls:` prefix): the summary of the report.

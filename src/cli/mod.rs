@@ -8,6 +8,7 @@
 
 mod check;
 mod diff;
+mod import;
 mod info;
 
 use std::io::Write;
@@ -48,10 +49,28 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Draft records from registry snapshots
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
         shell: info::Shell,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// ClinicalTrials.gov study JSON (API v2), one study a file
+    Ctgov {
+        /// Snapshot files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Folder for the drafts (created when missing; default: .)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -69,6 +88,9 @@ pub fn main() -> i32 {
         Command::Explain(args) => info::explain(&args),
         Command::Rules(args) => info::rules(&args),
         Command::Schema { config } => info::schema(config),
+        Command::Import {
+            source: ImportSource::Ctgov { files, out },
+        } => Ok(i32::from(import::run(&files, out.as_deref()))),
         Command::Completions { shell } => info::completions(shell, &mut Cli::command()),
         #[cfg(feature = "lsp")]
         Command::Lsp { .. } => Ok(trls::lsp::run()),

@@ -7,6 +7,7 @@ pub mod design;
 pub mod gaps;
 pub mod ids;
 pub mod refs;
+pub mod registry;
 pub mod schema;
 pub mod suppress;
 pub mod units;
@@ -59,7 +60,11 @@ fn family_check(family: Family) -> Option<Check> {
         Family::Completeness => completeness::check,
         Family::Gaps => gaps::check,
         // Phases of the engine with inputs of their own.
-        Family::Syntax | Family::Schema | Family::Workspace | Family::Suppress => return None,
+        Family::Syntax
+        | Family::Schema
+        | Family::Workspace
+        | Family::Registry
+        | Family::Suppress => return None,
     })
 }
 

@@ -16,6 +16,8 @@
 //!   are refused (`None`) where they cannot be done cleanly (text that defines an
 //!   anchor, comments in the way, unusual layout).
 
+pub mod emit;
+
 use std::ops::Range;
 
 use super::{resolve_plain, Entry, Node, NodeKind, ScalarKind, ScalarStyle, Span, Syntax};
@@ -125,6 +127,28 @@ impl<'t> Editor<'t> {
             }
             _ => Some(TextEdit::new(span, literal)),
         }
+    }
+
+    /// Replace a list with a flow list of the strings `items` (`[PHASE1, PHASE2]`;
+    /// JSON: `["PHASE1", "PHASE2"]`). A block list becomes a flow list on its own
+    /// lines' place, which reads back the same.
+    pub fn replace_list(&self, node: &Node, items: &[&str]) -> Option<TextEdit> {
+        node.as_seq()?;
+        let span = node.source_span();
+        let source = self.src(span)?;
+        let written: Vec<String> = items
+            .iter()
+            .map(|i| match self.syntax {
+                Syntax::Json => json_string(i),
+                Syntax::Yaml => yaml_string(i, true),
+            })
+            .collect();
+        // A block list's span ends at its last item: keep what follows it.
+        let end = span.start + source.trim_end().len();
+        Some(TextEdit::new(
+            Span::new(span.start, end),
+            format!("[{}]", written.join(", ")),
+        ))
     }
 
     /// Replace the part `range` (byte offsets into the scalar's value) of a string

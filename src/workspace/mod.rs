@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, ConfigError};
+use crate::registry::{SnapshotError, Snapshots};
 
 /// Whether a file name is a trial record's.
 /// Judged on the name's bytes, so a name that is not UTF-8 is a record too.
@@ -69,19 +70,61 @@ pub struct Configs {
     fixed: Option<Arc<Config>>,
     loaded: HashMap<PathBuf, Arc<Config>>,
     default: Arc<Config>,
+    /// `--registry DIR`: the snapshots every configuration uses instead of its own
+    /// `[registry] snapshots`.
+    registry: Option<Arc<Snapshots>>,
+    /// Snapshot files that could not be read (each a finding on that file; the run
+    /// goes on).
+    pub snapshot_errors: Vec<SnapshotError>,
 }
 
 impl Configs {
     pub fn new(fixed: Option<&Path>) -> Result<Configs, RunError> {
+        let mut snapshot_errors = Vec::new();
         let fixed = match fixed {
-            Some(p) => Some(Arc::new(Config::load(p).map_err(RunError::Config)?)),
+            Some(p) => {
+                let (config, errors) = Config::load(p)
+                    .map_err(RunError::Config)?
+                    .with_registry_loaded();
+                snapshot_errors = errors;
+                Some(Arc::new(config))
+            }
             None => None,
         };
         Ok(Configs {
             fixed,
             loaded: HashMap::new(),
             default: Arc::new(Config::default()),
+            registry: None,
+            snapshot_errors,
         })
+    }
+
+    /// Cross-check against the snapshots in `dir` (`--registry`), whatever the
+    /// configurations say.
+    pub fn with_registry(mut self, dir: &Path) -> Configs {
+        let mut snapshots = Snapshots::load_dir(dir);
+        self.snapshot_errors.append(&mut snapshots.errors);
+        let snapshots = Arc::new(snapshots);
+        self.default = Arc::new(Config::default().with_snapshots(snapshots.clone()));
+        self.fixed = self
+            .fixed
+            .take()
+            .map(|c| Arc::new((*c).clone().with_snapshots(snapshots.clone())));
+        self.registry = Some(snapshots);
+        self
+    }
+
+    /// A loaded configuration with its registry snapshots attached.
+    fn attach(&mut self, config: Config) -> Config {
+        match &self.registry {
+            Some(s) => config.with_snapshots(s.clone()),
+            None => {
+                let (config, mut errors) = config.with_registry_loaded();
+                self.snapshot_errors.append(&mut errors);
+                config
+            }
+        }
     }
 
     pub fn for_file(&mut self, file: &Path) -> Result<Arc<Config>, RunError> {
@@ -101,7 +144,8 @@ impl Configs {
         if let Some(c) = self.loaded.get(&path) {
             return Ok(c.clone());
         }
-        let c = Arc::new(Config::load(&path).map_err(RunError::Config)?);
+        let loaded = Config::load(&path).map_err(RunError::Config)?;
+        let c = Arc::new(self.attach(loaded));
         self.loaded.insert(path, c.clone());
         Ok(c)
     }
