@@ -406,10 +406,8 @@ pub fn draft(study: &Study) -> Draft {
                 None => {}
             }
         }
-        if interventional || !d.is_empty() {
-            if interventional {
-                top.push(Entry::new("design", Value::Map(d)));
-            }
+        if interventional {
+            top.push(Entry::new("design", Value::Map(d)));
         }
     } else if interventional {
         not_stated.push("design");
