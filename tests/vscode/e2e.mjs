@@ -188,7 +188,12 @@ try {
   await problem.waitFor();
   const problemText = await problem.innerText();
   check('Problems view shows TRF013 from trls', /TRF013/.test(problemText) && /RECRUITING/.test(problemText), problemText);
-  const started = findInFiles(join(tmp, 'user', 'logs'), /starting (\S+) lsp/);
+  // The output channel's log (the extension writes "starting <command> lsp").
+  let started;
+  for (const until = Date.now() + 30_000; !started && Date.now() < until; ) {
+    started = findInFiles(join(tmp, 'user', 'logs'), /starting (\S+) lsp/);
+    if (!started) await new Promise((r) => setTimeout(r, 250));
+  }
   check(
     'the server is the bundled binary',
     started !== undefined && bundled !== undefined && started[1] === bundled,
@@ -212,7 +217,8 @@ try {
   console.log(`screenshot: ${screenshot}`);
 } catch (e) {
   if (context) {
-    await context.pages()[0]?.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png') }).catch(() => {});
+    mkdirSync(join(here, 'out'), { recursive: true });
+    await context.pages()[0]?.screenshot({ path: join(here, 'out', 'vscode-failure.png') }).catch(() => {});
   }
   check('end-to-end run', false, `${e.stack ?? e}\n--- code-server log ---\n${serverLog.slice(-3000)}`);
 } finally {
