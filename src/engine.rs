@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::model::{LocalIndex, RecordSummary};
+use crate::model::LocalIndex;
+pub use crate::model::RecordSummary;
 use crate::rules::{self, Context};
 use crate::syntax::{self, LineIndex, Node, Parsed, Span, Syntax, SyntaxError, SyntaxErrorKind};
 use crate::workspace::index::WorkspaceIndex;
@@ -196,6 +197,17 @@ pub fn check_document(
 
 /// Check a set of records together (cross-record rules see all of them).
 pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
+    check_all_in(analyses, configs, &[])
+}
+
+/// Check a set of records together, within a wider workspace: the cross-record
+/// rules also judge them against `context`, the summaries of other records (see
+/// [`summarize`]), which are not reported on.
+pub fn check_all_in(
+    analyses: Vec<Analysis>,
+    configs: &[&Config],
+    context: &[(PathBuf, RecordSummary)],
+) -> Vec<Checked> {
     let paths: Vec<PathBuf> = analyses
         .iter()
         .enumerate()
@@ -209,7 +221,8 @@ pub fn check_all(analyses: Vec<Analysis>, configs: &[&Config]) -> Vec<Checked> {
         paths
             .iter()
             .map(PathBuf::as_path)
-            .zip(analyses.iter().map(|a| &a.summary)),
+            .zip(analyses.iter().map(|a| &a.summary))
+            .chain(context.iter().map(|(p, s)| (p.as_path(), s))),
     );
     let judge = |a: Analysis, path: &PathBuf, c: &&Config| {
         let workspace = rules::workspace::check(path, &a.summary, &index);

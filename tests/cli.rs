@@ -52,12 +52,21 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A fixture record, copied (with its folder's `trls.toml`) into a folder of its
+/// own: named on the command line, a record is judged within its workspace, and
+/// the fixtures' workspace (this checkout) holds many records of the same trial.
 fn fixture(rel: &str) -> String {
-    root()
-        .join("tests/fixtures")
-        .join(rel)
-        .display()
-        .to_string()
+    let from = root().join("tests/fixtures").join(rel);
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = scratch(&format!("fixture-{n}-{}", rel.replace('/', "-")));
+    let to = dir.join(from.file_name().unwrap());
+    std::fs::copy(&from, &to).unwrap();
+    let config = from.parent().unwrap().join("trls.toml");
+    if config.exists() {
+        std::fs::copy(&config, dir.join("trls.toml")).unwrap();
+    }
+    to.display().to_string()
 }
 
 #[test]
@@ -820,4 +829,159 @@ fn cr_only_line_ends_put_findings_on_their_lines() {
         ),
         (Some(3), Some(9), Some(3))
     );
+}
+
+/// Write files (path, text) under `dir`, creating folders.
+fn write_all(dir: &Path, files: &[(&str, &str)]) {
+    for (f, text) in files {
+        let p = dir.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+const RECORD_A: &str = "trf: 1\nid: NCT06853522\n";
+const RECORD_B: &str = "trf: 1\ntitle: another record\nid: NCT 06853522\n";
+
+fn codes_by_path(doc: &Value) -> Vec<(String, String)> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_named_file_is_judged_against_the_records_of_its_trls_toml_folder() {
+    let dir = scratch("ws-config");
+    write_all(
+        &dir,
+        &[
+            ("trls.toml", "[rules]\n"),
+            ("records/a.trial.yaml", RECORD_A),
+            ("records/old/b.trial.yaml", RECORD_B),
+        ],
+    );
+    let o = trls(&["check", "--format", "json", "records/a.trial.yaml"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Reported on the named file only; the other is named in the related location,
+    // positioned in its own file.
+    let found = codes_by_path(&doc);
+    assert!(
+        found.iter().all(|(p, _)| p == "records/a.trial.yaml"),
+        "{found:?}"
+    );
+    let dup = first_of(&doc, "TRF105");
+    let r = &dup["related"][0];
+    assert_eq!(r["path"], "records/old/b.trial.yaml");
+    assert_eq!(
+        (r["line"].as_u64(), r["column"].as_u64()),
+        (Some(3), Some(5))
+    );
+    assert_eq!(doc["summary"]["files"], 1);
+    // The same from inside a subfolder (the workspace is still the trls.toml's).
+    let o = trls(&["check", "a.trial.yaml"], &dir.join("records"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("error[TRF105]"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("(old/b.trial.yaml:3:5)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_named_file_without_trls_toml_is_judged_in_its_git_checkout_else_its_folder() {
+    let dir = scratch("ws-git");
+    write_all(
+        &dir,
+        &[("x/a.trial.yaml", RECORD_A), ("y/b.trial.yaml", RECORD_B)],
+    );
+    // Neither a trls.toml nor a git checkout: the file's folder only.
+    let o = trls(&["check", "x/a.trial.yaml"], &dir);
+    assert!(stdout(&o).contains("[TRF010]"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("TRF105"), "{}", stdout(&o));
+    // A git checkout: every record in it (honouring its .gitignore).
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let o = trls(&["check", "x/a.trial.yaml"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("error[TRF105]"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("in 1 file"), "{}", stdout(&o));
+    std::fs::write(dir.join(".gitignore"), "y/\n").unwrap();
+    let o = trls(&["check", "x/a.trial.yaml"], &dir);
+    assert!(stdout(&o).contains("[TRF010]"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("TRF105"), "{}", stdout(&o));
+    // Both named: both reported, each once.
+    std::fs::remove_file(dir.join(".gitignore")).unwrap();
+    let o = trls(
+        &[
+            "check",
+            "--format",
+            "json",
+            "x/a.trial.yaml",
+            "y/b.trial.yaml",
+        ],
+        &dir,
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let dups: Vec<_> = codes_by_path(&doc)
+        .into_iter()
+        .filter(|(_, c)| c == "TRF105")
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(dups, ["x/a.trial.yaml", "y/b.trial.yaml"]);
+}
+
+#[test]
+fn paths_without_records_fail_the_run_and_look_alikes_are_named() {
+    let dir = scratch("no-records");
+    write_all(
+        &dir,
+        &[
+            ("empty/README.md", "no records here\n"),
+            ("named/NCT06853522.yaml", RECORD_A),
+            ("named/data.json", "{\"trf\": 1}"),
+            ("named/other.yaml", "title: x\n  trf: 1\n"),
+        ],
+    );
+    let o = trls(&["check", "empty"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "trls: no trial records under empty; record files end in `.trial.yaml`, `.trial.yml` or `.trial.json`\n"
+    );
+    let o = trls(&["check", "named"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines[0].starts_with("trls: warning: named/NCT06853522.yaml looks like a trial record"),
+        "{err}"
+    );
+    assert!(
+        lines[0].contains("rename it `NCT06853522.trial.yaml`"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("trls: warning: named/data.json looks like"),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with("trls: no trial records under named;"),
+        "{err}"
+    );
+    // Beside a record, the run goes on and still names the look-alike.
+    std::fs::write(dir.join("named/r.trial.yaml"), RECORD_A).unwrap();
+    let o = trls(&["check", "named"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("in 1 file"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("named/data.json looks like a trial record"));
 }

@@ -11,8 +11,9 @@ use rayon::prelude::*;
 
 use trls::config::Config;
 use trls::diagnostic::Severity;
-use trls::engine;
+use trls::engine::{self, RecordSummary};
 use trls::render::{self, FileReport, TextOptions};
+use trls::syntax::LineIndex;
 use trls::workspace::{self, fs, Configs, RunError};
 
 #[derive(Parser)]
@@ -154,7 +155,14 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     for n in &found.notes {
         note(n);
     }
-    let (mut reports, problems) = check_files(&found.files, args.fix)?;
+    for p in &found.lookalikes {
+        note(&workspace::lookalike_message(p));
+    }
+    if found.files.is_empty() {
+        return Err(workspace::no_records_message(&paths));
+    }
+    let context = read_context(&found.context);
+    let (mut reports, problems) = check_files(&found.files, &context, args.fix)?;
     for p in &problems {
         note(&p.message);
     }
@@ -166,18 +174,22 @@ fn check(args: CheckArgs) -> Result<i32, String> {
     for r in &mut reports {
         r.checked.diagnostics.retain(|d| d.severity >= min);
     }
+    let lookup = Lookup {
+        reports: &reports,
+        context: &context,
+    };
     let out = match args.format {
         Format::Text => render::text(
             &reports,
-            &reports,
+            &lookup,
             TextOptions {
                 color: std::io::IsTerminal::is_terminal(&std::io::stdout())
                     && std::env::var_os("NO_COLOR").is_none(),
             },
         ),
-        Format::Json => render::json(&reports, &reports),
-        Format::Sarif => render::sarif(&reports, &reports),
-        Format::Github => render::github(&reports, &reports),
+        Format::Json => render::json(&reports, &lookup),
+        Format::Sarif => render::sarif(&reports, &lookup),
+        Format::Github => render::github(&reports, &lookup),
     };
     emit(&out)?;
     let worst = reports
@@ -203,10 +215,59 @@ struct Problem {
     fails_run: bool,
 }
 
+/// A record of the workspace that is not checked itself: what the cross-record
+/// rules judge against, and its text for positioning related locations in it.
+struct ContextRecord {
+    path: PathBuf,
+    text: String,
+    lines: LineIndex,
+    summary: RecordSummary,
+}
+
+/// Read and summarize the workspace's other records (in parallel). One that cannot
+/// be read is left out.
+fn read_context(files: &[(PathBuf, Arc<Config>)]) -> Vec<ContextRecord> {
+    files
+        .par_iter()
+        .filter_map(|(path, _)| {
+            let bytes = std::fs::read(path).ok()?;
+            let summary = engine::summarize(&bytes, path);
+            let text = String::from_utf8(bytes).ok()?;
+            Some(ContextRecord {
+                path: path.clone(),
+                lines: LineIndex::new(&text),
+                text,
+                summary,
+            })
+        })
+        .collect()
+}
+
+/// The files a report can name: the checked ones and the workspace's others.
+struct Lookup<'a> {
+    reports: &'a [FileReport],
+    context: &'a [ContextRecord],
+}
+
+impl render::Files for Lookup<'_> {
+    fn source(&self, path: &Path) -> Option<render::Source<'_>> {
+        self.reports.source(path).or_else(|| {
+            self.context
+                .iter()
+                .find(|c| c.path == path)
+                .map(|c| render::Source {
+                    text: &c.text,
+                    lines: &c.lines,
+                })
+        })
+    }
+}
+
 /// Read, fix (with `--fix`) and check every file; files that cannot be read are
 /// left out of the reports and named in the problems.
 fn check_files(
     files: &[(PathBuf, Arc<Config>)],
+    context: &[ContextRecord],
     fix: bool,
 ) -> Result<(Vec<FileReport>, Vec<Problem>), String> {
     // Deep but bounded documents recurse; give the workers room.
@@ -234,7 +295,11 @@ fn check_files(
         }
     }
     let configs: Vec<&Config> = kept.iter().map(|(_, c)| *c).collect();
-    let checked = engine::check_all(analyses, &configs);
+    let context: Vec<(PathBuf, RecordSummary)> = context
+        .iter()
+        .map(|c| (c.path.clone(), c.summary.clone()))
+        .collect();
+    let checked = engine::check_all_in(analyses, &configs, &context);
     let reports = kept
         .iter()
         .zip(checked)
@@ -308,7 +373,7 @@ mod tests {
         let config = Arc::new(Config::default());
         // As the walk found them; `b` has gone since.
         let files = vec![(kept.clone(), config.clone()), (gone.clone(), config)];
-        let (reports, problems) = check_files(&files, false).unwrap();
+        let (reports, problems) = check_files(&files, &[], false).unwrap();
         assert_eq!(reports.len(), 1);
         assert_eq!(reports[0].path, kept);
         assert!(!reports[0].checked.diagnostics.is_empty());

@@ -111,16 +111,97 @@ impl Configs {
 #[derive(Default)]
 pub struct Discovered {
     pub files: Vec<(PathBuf, Arc<Config>)>,
+    /// The other records of the workspaces of the files named on the command line
+    /// (not reported on, but judged against by the cross-record rules).
+    pub context: Vec<(PathBuf, Arc<Config>)>,
     pub notes: Vec<String>,
+    /// Files the walk met that look like records (a top-level `trf` key) but are not
+    /// named as records, so are not checked: one warning each.
+    pub lookalikes: Vec<PathBuf>,
+}
+
+/// What `check` says when its paths hold no record at all.
+pub fn no_records_message(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    format!(
+        "no trial records under {}; record files end in `.trial.yaml`, `.trial.yml` or `.trial.json`",
+        shown.join(", ")
+    )
+}
+
+/// The warning about a file that looks like a record but is not named as one.
+pub fn lookalike_message(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let renamed = match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.trial.{}", ext.to_ascii_lowercase()),
+        None => format!("{name}.trial.yaml"),
+    };
+    format!(
+        "warning: {} looks like a trial record (a top-level `trf` key) but is not checked: record files end in `.trial.yaml`, `.trial.yml` or `.trial.json`; rename it `{renamed}` to check it",
+        path.display()
+    )
+}
+
+/// The workspace of a record file: the folder of the nearest `trls.toml`, else the
+/// root of the enclosing git checkout, else the file's own folder (absolute).
+pub fn workspace_root(file: &Path) -> PathBuf {
+    let dir = absolute(file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    if let Some(cfg) = Config::find(&dir) {
+        if let Some(d) = cfg.parent() {
+            return d.to_path_buf();
+        }
+    }
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(dir)
+}
+
+/// Whether a file that is not named as a record holds one: YAML or JSON with a
+/// top-level `trf` key. Files over 1 MB are not read.
+fn looks_like_record(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "yaml" | "yml" | "json") {
+        return false;
+    }
+    if std::fs::metadata(path).map_or(true, |m| m.len() > 1 << 20) {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    if ext == "json" {
+        return serde_json::from_str::<serde_json::Value>(text)
+            .is_ok_and(|v| v.as_object().is_some_and(|o| o.contains_key("trf")));
+    }
+    text.lines().any(|l| {
+        ["trf", "\"trf\"", "'trf'"].iter().any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'))
+        })
+    })
 }
 
 /// Every record file under the given paths, each with its configuration, in a
 /// stable order. Files named explicitly are always checked; files found by walking
 /// a folder must be selected by their configuration's `[files]` globs. A symbolic
 /// link to a record is checked as a record (links to folders are not followed, so a
-/// walk cannot loop); one file reached under two names is checked once.
+/// walk cannot loop); one file reached under two names is checked once. The other
+/// records of each named file's workspace ([`workspace_root`]) are gathered as
+/// [`Discovered::context`].
 pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, RunError> {
     let mut found = Discovered::default();
+    let mut workspaces: Vec<PathBuf> = Vec::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
@@ -132,50 +213,18 @@ pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, 
         if meta.is_file() {
             let c = configs.for_file(root)?;
             found.files.push((root.clone(), c));
+            let ws = workspace_root(root);
+            if !workspaces.contains(&ws) {
+                workspaces.push(ws);
+            }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
-            .require_git(false)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
-            let entry = entry.map_err(RunError::walk)?;
-            let path = entry.path();
-            let Some(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_symlink() {
-                match std::fs::metadata(path) {
-                    Ok(m) if m.is_file() && is_record(path) => {}
-                    Ok(m) if m.is_dir() => {
-                        found.notes.push(format!(
-                            "{}: a symbolic link to a folder, not followed; name the folder to check its records",
-                            path.display()
-                        ));
-                        continue;
-                    }
-                    Err(e) if is_record(path) => {
-                        found.notes.push(format!(
-                            "{}: a symbolic link whose target cannot be read ({}); not checked",
-                            path.display(),
-                            fs::reason(&e)
-                        ));
-                        continue;
-                    }
-                    _ => continue,
-                }
-            } else if !kind.is_file() || !is_record(path) {
-                continue;
-            }
-            let c = configs.for_file(path)?;
-            // Selected by where it is, not by where a link points.
-            if c.selects(&absolute(path)) {
-                found.files.push((path.to_path_buf(), c));
-            }
-        }
+        walk(root, configs, &mut found, true)?;
     }
     found.files.sort_by(|a, b| a.0.cmp(&b.0));
     found.files.dedup_by(|a, b| a.0 == b.0);
+    found.lookalikes.sort();
+    found.lookalikes.dedup();
     // The same file under two names (a link beside its target) would be a duplicate
     // record of itself: keep the name that is not a link, else the first.
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
@@ -204,7 +253,105 @@ pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, 
     }
     let mut keep = keep.into_iter();
     found.files.retain(|_| keep.next().unwrap_or(true));
+    // The named files' workspaces: every other record there, judged against but not
+    // reported on. What cannot be walked or read there is left out quietly: it is
+    // not what the run was asked to check.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    for ws in workspaces {
+        let mut extra = Discovered::default();
+        let _ = walk(&ws, configs, &mut extra, false);
+        for (path, c) in extra.files {
+            let Ok(real) = std::fs::canonicalize(&path) else {
+                continue;
+            };
+            if seen.contains_key(&real) {
+                continue;
+            }
+            // As reached from the current folder where it is under it.
+            let shown = match &cwd {
+                Some(cwd) => match path.strip_prefix(cwd) {
+                    Ok(rel) => rel.to_path_buf(),
+                    Err(_) => path.clone(),
+                },
+                None => path.clone(),
+            };
+            seen.insert(real, shown.clone());
+            found.context.push((shown, c));
+        }
+    }
+    found.context.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(found)
+}
+
+/// Walk one folder for records (into `found.files`), look-alikes and notes. With
+/// `strict`, an entry that cannot be read or a bad configuration fails the walk;
+/// without, it is skipped (and no notes or look-alikes are gathered).
+fn walk(
+    root: &Path,
+    configs: &mut Configs,
+    found: &mut Discovered,
+    strict: bool,
+) -> Result<(), RunError> {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if strict => return Err(RunError::walk(e)),
+            Err(_) => continue,
+        };
+        let path = entry.path();
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_file() && is_record(path) => {}
+                Ok(m) if m.is_dir() => {
+                    if strict {
+                        found.notes.push(format!(
+                            "{}: a symbolic link to a folder, not followed; name the folder to check its records",
+                            path.display()
+                        ));
+                    }
+                    continue;
+                }
+                Err(e) if is_record(path) => {
+                    if strict {
+                        found.notes.push(format!(
+                            "{}: a symbolic link whose target cannot be read ({}); not checked",
+                            path.display(),
+                            fs::reason(&e)
+                        ));
+                    }
+                    continue;
+                }
+                _ => continue,
+            }
+        } else if !kind.is_file() {
+            continue;
+        } else if !is_record(path) {
+            if strict && looks_like_record(path) && configs.for_file(path)?.selects(&absolute(path))
+            {
+                found.lookalikes.push(path.to_path_buf());
+            }
+            continue;
+        }
+        let c = match configs.for_file(path) {
+            Ok(c) => c,
+            Err(e) if strict => return Err(e),
+            Err(_) => continue,
+        };
+        // Selected by where it is, not by where a link points.
+        if c.selects(&absolute(path)) {
+            found.files.push((path.to_path_buf(), c));
+        }
+    }
+    Ok(())
 }
 
 /// An absolute form of `path` with its folder resolved and its own name kept (a
