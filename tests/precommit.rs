@@ -34,8 +34,18 @@ fn run(cmd: &mut Command) -> Output {
 fn git(dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new("git");
     c.current_dir(dir)
-        .args(["-c", "user.name=trls test", "-c", "user.email=test@trls.invalid"])
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=trls test",
+            "-c",
+            "user.email=test@trls.invalid",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
@@ -95,7 +105,11 @@ struct Project {
 
 impl Project {
     fn new(name: &str) -> Option<Project> {
-        if Command::new("pre-commit").arg("--version").output().is_err() {
+        if Command::new("pre-commit")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
             skip("pre-commit (pip install pre-commit)");
             return None;
         }
@@ -107,7 +121,8 @@ impl Project {
             skip("virtualenv's setuptools wheel (pip install pre-commit)");
             return None;
         };
-        let tmp = std::env::temp_dir().join(format!("trls-precommit-{name}-{}", std::process::id()));
+        let tmp =
+            std::env::temp_dir().join(format!("trls-precommit-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         let (mirror, dir, home, wheelhouse) = (
             tmp.join("mirror"),
@@ -226,14 +241,20 @@ fn hook_installs_the_wheel_and_rejects_a_commit_with_a_bad_record() {
     let (output, made) = p.commit_record("NCT03765958.trial.yaml", &bad);
     assert!(!made, "the commit must be refused:\n{output}");
     assert!(output.contains("TRF013"), "{output}");
-    assert!(output.contains("records/NCT03765958.trial.yaml"), "{output}");
+    assert!(
+        output.contains("records/NCT03765958.trial.yaml"),
+        "{output}"
+    );
 }
 
-// Needs `trls check FILE` to judge FILE in its workspace (issue 13 item 2, branch
-// `cli`): until then only the staged file is seen and the duplicate goes through.
+// pre-commit passes only the staged file; `trls check FILE` judges it in its workspace
+// (here the git root: issue 13 item 2, merged from branch `cli`), so the committed
+// record is seen too.
 #[test]
 fn hook_rejects_a_commit_that_adds_a_duplicate_of_a_committed_record() {
-    let Some(p) = Project::new("duplicate") else { return };
+    let Some(p) = Project::new("duplicate") else {
+        return;
+    };
     let (output, made) = p.commit_record("duplicate.trial.yaml", &committed_record());
     assert!(!made, "the commit must be refused:\n{output}");
     assert!(output.contains("TRF105"), "{output}");

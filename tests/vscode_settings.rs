@@ -46,7 +46,10 @@ fn expected() -> Value {
 /// The byte range of the JSON value that follows `"trls.rules":` in `text`.
 fn rules_value_range(text: &str) -> (usize, usize) {
     let key = "\"trls.rules\":";
-    let at = text.find(key).expect("package.json has a \"trls.rules\" setting") + key.len();
+    let at = text
+        .find(key)
+        .expect("package.json has a \"trls.rules\" setting")
+        + key.len();
     let start = at + text[at..].find('{').expect("trls.rules is an object");
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for (i, c) in text[start..].char_indices() {
