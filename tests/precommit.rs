@@ -214,6 +214,7 @@ impl Project {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
+        println!("git commit (adding records/{name}):\n{output}");
         let made = self.head() != before;
         assert_eq!(made, out.status.success(), "{output}");
         (output, made)
