@@ -98,6 +98,7 @@ fn setuptools_wheel() -> Option<PathBuf> {
 /// the trls hook installed (`pre-commit install`) from a mirror of this tree's hooks.
 /// None (after saying why) when pre-commit or a wheel is missing.
 struct Project {
+    tmp: PathBuf,
     dir: PathBuf,
     home: PathBuf,
     wheelhouse: PathBuf,
@@ -163,6 +164,7 @@ impl Project {
         )
         .unwrap();
         let p = Project {
+            tmp,
             dir,
             home,
             wheelhouse,
@@ -173,6 +175,11 @@ impl Project {
         // The first commit goes through the hook too: the record is clean.
         run(&mut p.git_commit("the first record"));
         Some(p)
+    }
+
+    /// Removes the temporary folder (kept when a test fails, to look at).
+    fn remove(self) {
+        let _ = std::fs::remove_dir_all(&self.tmp);
     }
 
     fn env(&self, c: &mut Command) {
@@ -246,6 +253,7 @@ fn hook_installs_the_wheel_and_rejects_a_commit_with_a_bad_record() {
         output.contains("records/NCT03765958.trial.yaml"),
         "{output}"
     );
+    p.remove();
 }
 
 // pre-commit passes only the staged file; `trls check FILE` judges it in its workspace
@@ -260,6 +268,7 @@ fn hook_rejects_a_commit_that_adds_a_duplicate_of_a_committed_record() {
     assert!(!made, "the commit must be refused:\n{output}");
     assert!(output.contains("TRF105"), "{output}");
     assert!(output.contains("records/duplicate.trial.yaml"), "{output}");
+    p.remove();
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
