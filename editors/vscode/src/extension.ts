@@ -1,18 +1,46 @@
 // The trls extension: starts `trls lsp` for trial records only (*.trial.yaml,
 // *.trial.yml, *.trial.json), leaving every other YAML and JSON file to its usual
 // extensions. The server does all the work; this file only starts and restarts it.
+// Which server: `trls.server.path` when set, else the binary bundled in a
+// platform-specific .vsix (server/trls), else `trls` on PATH.
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+let extensionPath = '';
 
 const selector = [{ scheme: 'file', pattern: '**/*.trial.{yaml,yml,json}' }];
 
+function bundledServer(): string | undefined {
+  const bundled = path.join(extensionPath, 'server', process.platform === 'win32' ? 'trls.exe' : 'trls');
+  if (!fs.existsSync(bundled)) {
+    return undefined;
+  }
+  if (process.platform !== 'win32') {
+    try {
+      fs.accessSync(bundled, fs.constants.X_OK);
+    } catch {
+      // An unpacker that dropped the mode bits: make it executable again.
+      try {
+        fs.chmodSync(bundled, 0o755);
+      } catch (e) {
+        output.appendLine(`cannot make ${bundled} executable: ${String(e)}`);
+      }
+    }
+  }
+  return bundled;
+}
+
 function serverCommand(): string {
-  const configured = vscode.workspace.getConfiguration('trls').get<string>('server.path', '');
-  return configured.trim() !== '' ? configured.trim() : 'trls';
+  const configured = vscode.workspace.getConfiguration('trls').get<string>('server.path', '').trim();
+  if (configured !== '') {
+    return configured;
+  }
+  return bundledServer() ?? 'trls';
 }
 
 async function start(): Promise<void> {
@@ -22,7 +50,8 @@ async function start(): Promise<void> {
     const reason = probe.error ? probe.error.message : probe.stderr;
     output.appendLine(`cannot run "${command} --version": ${reason}`);
     const choice = await vscode.window.showErrorMessage(
-      `trls: the language server "${command}" was not found. Install trls (cargo install --path . in its repository) ` +
+      `trls: the language server "${command}" could not be run. Install the .vsix for your platform (it holds the ` +
+        'binary), or install trls (pip install trls, or cargo install --path . in its repository), ' +
         'or set "trls.server.path" to the binary.',
       'Open Settings',
     );
@@ -53,6 +82,7 @@ async function stop(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel('trls');
   context.subscriptions.push(
     output,
