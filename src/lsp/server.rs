@@ -121,6 +121,11 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            label_details: text
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.label_details_support)
+                .unwrap_or(false),
         };
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -159,6 +164,7 @@ impl LanguageServer for Backend {
                 )),
                 diagnostic_provider,
                 code_action_provider: Some(super::editing::capability()),
+                execute_command_provider: Some(super::explain::capability()),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 ..super::navigation::capabilities()
             },
@@ -222,6 +228,10 @@ impl LanguageServer for Backend {
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
         self.resolve_code_action(action).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        self.run_command(params).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
