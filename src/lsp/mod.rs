@@ -8,7 +8,8 @@
 //! - `server`: initialization, shutdown and the one document-request helper;
 //! - handlers: `sync` (documents and diagnostics, with a check worker per
 //!   document), `navigation`, `editing` (code actions), `explain` (rule
-//!   documentation), `workspace`;
+//!   documentation), `workspace`, `workspace_diagnostics` (every record of the
+//!   workspace, open or not);
 //! - `convert` and `document`: positions, kinds, and the document store.
 //!
 //! Robustness: every request's work runs in a blocking task under `catch_unwind`, so a
@@ -26,6 +27,7 @@ mod server;
 pub mod session;
 mod sync;
 mod workspace;
+mod workspace_diagnostics;
 
 pub use server::Backend;
 pub use session::{DiskFiles, Files, Session};

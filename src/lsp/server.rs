@@ -19,6 +19,8 @@ use super::session::{ClientCaps, Session, Snapshot};
 pub struct Backend {
     pub(super) client: Client,
     pub(super) session: Arc<Session>,
+    /// Closed records' reports (workspace diagnostics).
+    pub(super) reports: Arc<super::workspace_diagnostics::Reports>,
 }
 
 /// Run a request's work off the async threads; a panic becomes an error response.
@@ -54,7 +56,11 @@ pub struct DocumentText {
 
 impl Backend {
     pub fn new(client: Client, session: Arc<Session>) -> Self {
-        Backend { client, session }
+        Backend {
+            client,
+            session,
+            reports: Default::default(),
+        }
     }
 
     /// The one way a request reads a document: take a snapshot of it (none: the

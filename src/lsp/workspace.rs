@@ -117,6 +117,14 @@ impl Backend {
             }
         }
         self.session.lock().set_overrides(overrides);
+        let closed = values
+            .first()
+            .and_then(|v| v.get("workspaceDiagnostics"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if self.reports.set_publish(closed) {
+            self.closed_files_changed();
+        }
     }
 
     /// A bad `trls.toml` is a diagnostic on `trls.toml` in the editor.

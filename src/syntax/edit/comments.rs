@@ -54,7 +54,7 @@ impl Editor<'_> {
     pub fn reword_comment(&self, comment: Span, body: &str) -> Option<TextEdit> {
         if self.syntax != Syntax::Yaml
             || body.contains(['\n', '\r'])
-            || self.text.get(comment.start..comment.end)?.chars().next() != Some('#')
+            || !self.text.get(comment.start..comment.end)?.starts_with('#')
         {
             return None;
         }
