@@ -5,7 +5,8 @@
 //!   every closed record under the workspace folders, checked by the engine against
 //!   the workspace index. Each report has a result id that is a digest of its
 //!   diagnostics, so a file whose findings did not change is `unchanged`. With a
-//!   `partialResultToken` the reports are streamed in batches (`$/progress`); a
+//!   `partialResultToken` the reports are streamed in batches (`$/progress`), all
+//!   but the last, which is the answer's; a
 //!   `workDoneToken`, or a large workspace on a client with work-done progress,
 //!   gets progress. A file the client has a report for that is no record any more
 //!   gets an empty report.
@@ -115,7 +116,7 @@ fn report(
     uri: Uri,
     version: Option<i64>,
     result_id: String,
-    items: Vec<Diagnostic>,
+    items: &[Diagnostic],
     previous: &HashMap<Uri, String>,
 ) -> WorkspaceDocumentDiagnosticReport {
     if previous.get(&uri) == Some(&result_id) {
@@ -134,7 +135,7 @@ fn report(
         version,
         full_document_diagnostic_report: FullDocumentDiagnosticReport {
             result_id: Some(result_id),
-            items,
+            items: items.to_vec(),
         },
     })
 }
@@ -355,13 +356,16 @@ impl Backend {
             if let Ok(Some((version, items))) = self.current_diagnostics(&uri).await {
                 let id = result_id(&items);
                 reported.insert(uri.clone());
-                batch.push(report(uri, Some(version as i64), id, items, &previous));
+                batch.push(report(uri, Some(version as i64), id, &items, &previous));
             }
         }
-        self.emit(&partial, &mut out, batch).await;
-
         // Every closed record under the workspace folders.
         let closed = Arc::new(self.closed_records());
+        if closed.paths.is_empty() {
+            out.extend(batch);
+        } else {
+            self.emit(&partial, &mut out, batch).await;
+        }
         let total = closed.paths.len();
         let progress = self.session.lock().caps.progress;
         let token = match params.work_done_progress_params.work_done_token {
@@ -387,7 +391,8 @@ impl Backend {
             _ => None,
         };
         let mut done = 0;
-        for chunk in closed.paths.chunks(CHUNK) {
+        let chunks = closed.paths.chunks(CHUNK).count();
+        for (n, chunk) in closed.paths.chunks(CHUNK).enumerate() {
             let reports = self.closed_reports(&closed, chunk.to_vec()).await;
             let batch = reports
                 .iter()
@@ -397,12 +402,20 @@ impl Backend {
                         r.uri.clone(),
                         None,
                         r.result_id.clone(),
-                        r.items.clone(),
+                        &r.items,
                         &previous,
                     )
                 })
                 .collect();
-            self.emit(&partial, &mut out, batch).await;
+            // The last batch is the answer's: a partial result is never sent just
+            // before the answer (the transport does not keep notifications and
+            // responses in order, and a client drops partial results that come
+            // after the answer).
+            if n + 1 == chunks {
+                out.extend(batch);
+            } else {
+                self.emit(&partial, &mut out, batch).await;
+            }
             done += chunk.len();
             if let Some(bar) = &bar {
                 bar.report_with_message(
@@ -417,12 +430,12 @@ impl Backend {
         }
 
         // What the client knows of that is no record now: nothing to show.
-        let gone = previous
+        let gone: Vec<_> = previous
             .keys()
             .filter(|u| !reported.contains(*u))
-            .map(|u| report(u.clone(), None, result_id(&[]), Vec::new(), &previous))
+            .map(|u| report(u.clone(), None, result_id(&[]), &[], &previous))
             .collect();
-        self.emit(&partial, &mut out, gone).await;
+        out.extend(gone);
         Ok(WorkspaceDiagnosticReportResult::Report(
             WorkspaceDiagnosticReport { items: out },
         ))

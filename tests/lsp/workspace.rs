@@ -179,6 +179,12 @@ async fn workspace_diagnostic_follows_files_on_disk_and_open_documents() {
 async fn workspace_diagnostic_streams_partial_results_with_progress() {
     let root = Path::new("/records");
     let mut c = indexed(capabilities(false, true), root, Some(workspace_files())).await;
+    let fine = "file:///records/fine.trial.yaml";
+    c.open(
+        fine,
+        &workspace_files().0[Path::new("/records/fine.trial.yaml")],
+    )
+    .await;
     c.backlog.clear();
     let answer = c
         .request(
@@ -186,31 +192,38 @@ async fn workspace_diagnostic_streams_partial_results_with_progress() {
             json!({"previousResultIds": [], "partialResultToken": "part", "workDoneToken": "work"}),
         )
         .await;
-    assert_eq!(
-        answer["items"],
-        json!([]),
-        "everything came as partial results"
-    );
+    // The open document came first, as a partial result; the last batch (here the
+    // closed records) is the answer.
     let streamed: Vec<Value> = c
         .backlog
         .iter()
         .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == "part")
         .flat_map(|m| m["params"]["value"]["items"].as_array().unwrap().clone())
         .collect();
-    let reports = by_uri(&Value::Array(streamed));
-    assert_eq!(reports.len(), 3, "{:#?}", c.backlog);
+    let streamed = by_uri(&Value::Array(streamed));
     assert_eq!(
-        reports["file:///records/NCT06853522.trial.yaml"].1,
+        streamed.keys().collect::<Vec<_>>(),
+        [fine],
+        "{:#?}",
+        c.backlog
+    );
+    let answered = by_uri(&answer["items"]);
+    assert_eq!(answered.len(), 2, "{answer:#}");
+    assert_eq!(
+        answered["file:///records/NCT06853522.trial.yaml"].1,
         ["TRF105", "TRF013"]
     );
-    let kinds: Vec<&str> = c
-        .backlog
-        .iter()
-        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == "work")
-        .filter_map(|m| m["params"]["value"]["kind"].as_str())
-        .collect();
-    assert_eq!(kinds.first(), Some(&"begin"), "{kinds:?}");
-    assert_eq!(kinds.last(), Some(&"end"), "{kinds:?}");
+    // Work-done progress on the client's token, from begin to end.
+    let begin = c
+        .wait_for("$/progress", |p| {
+            p["token"] == "work" && p["value"]["kind"] == "begin"
+        })
+        .await;
+    assert_eq!(begin["value"]["title"], "trls: checking the workspace");
+    c.wait_for("$/progress", |p| {
+        p["token"] == "work" && p["value"]["kind"] == "end"
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -479,11 +492,25 @@ async fn a_large_workspace_gets_progress_and_a_second_pull_is_all_unchanged() {
     c.backlog.clear();
     let started = std::time::Instant::now();
     let first = c
-        .request("workspace/diagnostic", json!({"previousResultIds": []}))
+        .request(
+            "workspace/diagnostic",
+            json!({"previousResultIds": [], "partialResultToken": "big"}),
+        )
         .await;
     let took = started.elapsed();
+    // Streamed in batches; every record once, in the batches and the answer.
+    let mut all: Vec<Value> = c
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == "big")
+        .flat_map(|m| m["params"]["value"]["items"].as_array().unwrap().clone())
+        .collect();
+    assert!(all.len() >= 200, "most records are streamed: {}", all.len());
+    all.extend(first["items"].as_array().unwrap().iter().cloned());
+    let first = json!({"items": all});
     let reports = by_uri(&first["items"]);
     assert_eq!(reports.len(), 300);
+    assert_eq!(first["items"].as_array().unwrap().len(), 300);
     let broken = reports.values().filter(|(_, c)| c == &["TRF013"]).count();
     assert_eq!(broken, 6);
     // No token given: the server made its own progress, from begin to end.
