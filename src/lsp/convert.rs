@@ -153,7 +153,7 @@ pub fn diagnostic(
         range: pos.range(d.span),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.code.to_string())),
-        code_description: None,
+        code_description: super::explain::description(d.code),
         source: Some("trls".into()),
         message: d.message.clone(),
         related_information,

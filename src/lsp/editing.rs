@@ -7,7 +7,8 @@
 //! none (the client asks again when the new diagnostics arrive).
 //! `source.fixAll.trls` is offered when the cached check has a safe fix and its edit
 //! is computed on `codeAction/resolve` where the client supports that (eagerly
-//! otherwise).
+//! otherwise). Beside the fixes, the actions that teach: "ignore CODE on this
+//! line" and "show documentation of CODE", from the current check.
 
 use std::collections::HashMap;
 
@@ -16,9 +17,12 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::convert::DiagnosticData;
+use super::explain;
 use super::server::Backend;
 use super::session::Snapshot;
+use crate::codes::Code;
 use crate::engine;
+use crate::ide;
 use crate::syntax::Span;
 
 fn fix_all_kind() -> CodeActionKind {
@@ -68,6 +72,66 @@ fn quick_fix(uri: &Uri, version: i32, d: &Diagnostic) -> Option<CodeActionOrComm
     }))
 }
 
+/// Beside the fixes, for each finding of the current check at `range` (of the
+/// codes the client asked about, if it sent diagnostics): "ignore CODE on this line"
+/// (YAML: the `# trls: ignore[CODE]` comment, written by the edit layer) and "show
+/// documentation of CODE" (the client command [`explain::SHOW`]). One of each per
+/// code and line; none while the current version's check is not done.
+fn teaching(s: &Snapshot, range: Range, given: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+    let Some(cached) = &s.cached else {
+        return Vec::new();
+    };
+    let pos = s.positions();
+    let mut ignores = Vec::new();
+    let mut docs = Vec::new();
+    let mut seen_lines: Vec<(Code, u32)> = Vec::new();
+    let mut seen_codes: Vec<Code> = Vec::new();
+    for (d, shown) in cached.checked.diagnostics.iter().zip(&cached.lsp) {
+        if !touches(shown.range, range)
+            || !(given.is_empty() || given.iter().any(|g| g.code == shown.code))
+        {
+            continue;
+        }
+        let mut shown = shown.clone();
+        shown.data = None;
+        let code = d.code;
+        let line = shown.range.start.line;
+        if code != Code::UnusedSuppression && !seen_lines.contains(&(code, line)) {
+            seen_lines.push((code, line));
+            if let Some(edit) = ide::ignore_edit(&s.text, s.syntax, code, d.span.start) {
+                let edit = TextEdit::new(pos.range(edit.span), edit.new_text);
+                ignores.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("ignore {code} on this line"),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![shown.clone()]),
+                    edit: Some(WorkspaceEdit::new(HashMap::from([(
+                        s.uri.clone(),
+                        vec![edit],
+                    )]))),
+                    ..Default::default()
+                }));
+            }
+        }
+        if !seen_codes.contains(&code) {
+            seen_codes.push(code);
+            let title = format!("show documentation of {code}");
+            docs.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![shown]),
+                command: Some(Command {
+                    title,
+                    command: explain::SHOW.into(),
+                    arguments: Some(vec![code.as_str().into()]),
+                }),
+                ..Default::default()
+            }));
+        }
+    }
+    ignores.extend(docs);
+    ignores
+}
+
 /// The whole-document edit applying every safe fix, if there is one.
 fn fix_all_edit(s: &Snapshot) -> Option<WorkspaceEdit> {
     let fixed = engine::fix_all(&s.text, &s.file, &s.config)?;
@@ -112,6 +176,7 @@ impl Backend {
                 for d in fresh.into_iter().chain(current) {
                     actions.extend(quick_fix(&s.uri, s.version, d));
                 }
+                actions.extend(teaching(&s, params.range, given));
             }
             let all = fix_all_kind();
             let asked_fix_all = only.is_some_and(|o| {

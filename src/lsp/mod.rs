@@ -7,7 +7,9 @@
 //!   the `Files` the shell gives (the disk; tests may give anything else);
 //! - `server`: initialization, shutdown and the one document-request helper;
 //! - handlers: `sync` (documents and diagnostics, with a check worker per
-//!   document), `navigation`, `editing` (code actions), `workspace`;
+//!   document), `navigation`, `editing` (code actions), `explain` (rule
+//!   documentation), `workspace`, `workspace_diagnostics` (every record of the
+//!   workspace, open or not);
 //! - `convert` and `document`: positions, kinds, and the document store.
 //!
 //! Robustness: every request's work runs in a blocking task under `catch_unwind`, so a
@@ -18,12 +20,14 @@
 pub mod convert;
 pub mod document;
 mod editing;
+mod explain;
 pub mod framing;
 mod navigation;
 mod server;
 pub mod session;
 mod sync;
 mod workspace;
+mod workspace_diagnostics;
 
 pub use server::Backend;
 pub use session::{DiskFiles, Files, Session};

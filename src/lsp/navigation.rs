@@ -60,6 +60,7 @@ pub(super) async fn completion(
     params: CompletionParams,
 ) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
+    let label_details = b.session.lock().caps.label_details;
     b.on_document(&pos.text_document.uri.clone(), move |s| {
         let p = s.positions();
         let offset = p.offset(pos.position);
@@ -74,7 +75,23 @@ pub(super) async fn completion(
         .map(|c| CompletionItem {
             label: c.label.clone(),
             kind: Some(item_kind(c.kind)),
-            detail: c.detail,
+            // The readable name beside the label where the client shows it there,
+            // else as the detail.
+            label_details: c
+                .label_detail
+                .clone()
+                .filter(|_| label_details)
+                .map(|name| CompletionItemLabelDetails {
+                    detail: None,
+                    description: Some(name),
+                }),
+            detail: match (label_details, c.label_detail) {
+                (false, Some(name)) => Some(match c.detail {
+                    Some(d) => format!("{name} · {d}"),
+                    None => name,
+                }),
+                _ => c.detail,
+            },
             documentation: c
                 .documentation
                 .map(|d| Documentation::MarkupContent(markdown(d))),

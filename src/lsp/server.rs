@@ -19,6 +19,8 @@ use super::session::{ClientCaps, Session, Snapshot};
 pub struct Backend {
     pub(super) client: Client,
     pub(super) session: Arc<Session>,
+    /// Closed records' reports (workspace diagnostics).
+    pub(super) reports: Arc<super::workspace_diagnostics::Reports>,
 }
 
 /// Run a request's work off the async threads; a panic becomes an error response.
@@ -54,7 +56,11 @@ pub struct DocumentText {
 
 impl Backend {
     pub fn new(client: Client, session: Arc<Session>) -> Self {
-        Backend { client, session }
+        Backend {
+            client,
+            session,
+            reports: Default::default(),
+        }
     }
 
     /// The one way a request reads a document: take a snapshot of it (none: the
@@ -121,6 +127,11 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            label_details: text
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.label_details_support)
+                .unwrap_or(false),
         };
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -159,6 +170,7 @@ impl LanguageServer for Backend {
                 )),
                 diagnostic_provider,
                 code_action_provider: Some(super::editing::capability()),
+                execute_command_provider: Some(super::explain::capability()),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
                 ..super::navigation::capabilities()
             },
@@ -222,6 +234,10 @@ impl LanguageServer for Backend {
 
     async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
         self.resolve_code_action(action).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        self.run_command(params).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

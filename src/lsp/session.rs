@@ -71,6 +71,8 @@ pub struct ClientCaps {
     pub related_information: bool,
     /// `codeAction/resolve` may fill in a code action's edit.
     pub resolve_edit: bool,
+    /// Completion items may carry `labelDetails`.
+    pub label_details: bool,
 }
 
 /// A document's check at one version.

@@ -4,7 +4,8 @@
 //! not yet checked, and a stale result is never published), records its summary in
 //! the workspace index, publishes (push clients) and wakes the other documents'
 //! workers when cross-record findings may have changed. Pull diagnostics answer
-//! from the cached check of the current version, checking only when there is none.
+//! from the cached check of the current version, checking only when there is none
+//! (`workspace/diagnostic` and closed records: `workspace_diagnostics`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,6 +62,7 @@ impl Backend {
         let (id, wake) = self.session.lock().open(document);
         let worker = self.clone();
         tokio::spawn(async move { worker.check_worker(uri, id, wake).await });
+        self.closed_files_changed();
     }
 
     pub(super) fn change(&self, params: DidChangeTextDocumentParams) {
@@ -99,6 +101,8 @@ impl Backend {
                     .await;
             }
         }
+        self.reports.forget(&uri);
+        self.closed_files_changed();
         let Some(path) = path else { return };
         // Back to what is on disk (read only when indexing has not seen the file).
         let on_disk = if known {
@@ -211,6 +215,7 @@ impl Backend {
 
     /// Cross-record findings may have changed: wake every other open document.
     pub(super) async fn rediagnose_others(&self, except: &Uri) {
+        self.closed_files_changed();
         let pull = {
             let st = self.session.lock();
             if !st.caps.pull_diagnostics {
@@ -228,6 +233,7 @@ impl Backend {
     }
 
     pub(super) async fn rediagnose_all(&self) {
+        self.closed_files_changed();
         let pull = {
             let st = self.session.lock();
             if !st.caps.pull_diagnostics {
@@ -243,7 +249,10 @@ impl Backend {
     }
 
     /// The current version's diagnostics: cached, or checked now.
-    async fn current_diagnostics(&self, uri: &Uri) -> Result<Option<(i32, Vec<Diagnostic>)>> {
+    pub(super) async fn current_diagnostics(
+        &self,
+        uri: &Uri,
+    ) -> Result<Option<(i32, Vec<Diagnostic>)>> {
         let session = self.session.clone();
         let found = self
             .on_document(uri, move |snap| {
@@ -287,32 +296,6 @@ impl Backend {
                     items,
                 },
             }),
-        ))
-    }
-
-    pub(super) async fn pull_workspace_diagnostics(
-        &self,
-        _: WorkspaceDiagnosticParams,
-    ) -> Result<WorkspaceDiagnosticReportResult> {
-        // Reports for the open documents; files on disk are reported by `trls check`.
-        let uris: Vec<Uri> = self.session.lock().docs.keys().cloned().collect();
-        let mut items = Vec::new();
-        for uri in uris {
-            if let Ok(Some((version, diagnostics))) = self.current_diagnostics(&uri).await {
-                items.push(WorkspaceDocumentDiagnosticReport::Full(
-                    WorkspaceFullDocumentDiagnosticReport {
-                        uri,
-                        version: Some(version as i64),
-                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                            result_id: Some(format!("{version}")),
-                            items: diagnostics,
-                        },
-                    },
-                ));
-            }
-        }
-        Ok(WorkspaceDiagnosticReportResult::Report(
-            WorkspaceDiagnosticReport { items },
         ))
     }
 }

@@ -102,6 +102,14 @@ impl Backend {
         for e in errors {
             self.client.show_message(MessageType::WARNING, e).await;
         }
+        let closed = values
+            .first()
+            .and_then(|v| v.get("workspaceDiagnostics"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if self.reports.set_publish(closed) {
+            self.closed_files_changed();
+        }
     }
 
     /// A bad `trls.toml` is a diagnostic on `trls.toml` in the editor.

@@ -600,5 +600,7 @@ pub fn reads_as_string(node: &Node, want: &str) -> bool {
     matches!(&node.kind, NodeKind::Scalar(s) if s.text == want && s.kind == ScalarKind::Str)
 }
 
+mod comments;
+
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,7 @@ pub fn capabilities(utf8: bool, pull: bool) -> Value {
         "general": {"positionEncodings": if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) }},
         "textDocument": {
             "publishDiagnostics": {"relatedInformation": true, "versionSupport": true, "tagSupport": {"valueSet": [1, 2]}},
-            "completion": {"completionItem": {"snippetSupport": true}},
+            "completion": {"completionItem": {"snippetSupport": true, "labelDetailsSupport": true}},
             "synchronization": {"dynamicRegistration": false},
         },
         "workspace": {

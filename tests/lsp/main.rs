@@ -8,6 +8,7 @@ mod features;
 mod harness;
 mod robust;
 mod storm;
+mod workspace;
 
 use harness::{capabilities, codes, scratch, uri, Client, MemFiles};
 use serde_json::json;

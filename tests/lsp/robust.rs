@@ -341,7 +341,20 @@ async fn fix_data_from_an_older_version_is_never_used() {
             ask(&now["range"], vec![old.clone()]),
         )
         .await;
-    let actions = actions.as_array().unwrap();
+    // The fixes (beside them: ignore on this line, the rule's documentation).
+    let fixes = |actions: &Value| -> Vec<Value> {
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| {
+                let t = a["title"].as_str().unwrap_or("");
+                !t.starts_with("ignore ") && !t.starts_with("show documentation of ")
+            })
+            .cloned()
+            .collect()
+    };
+    let actions = fixes(&actions);
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert_eq!(actions[0]["title"], "replace with `NOT_YET_RECRUITING`");
     let edit = &actions[0]["edit"]["changes"][u][0];
@@ -364,11 +377,6 @@ async fn fix_data_from_an_older_version_is_never_used() {
             ask(&now["range"], vec![current, old]),
         )
         .await;
-    let titles: Vec<&Value> = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| &a["title"])
-        .collect();
-    assert_eq!(titles, [&json!("from version 2")]);
+    let titles: Vec<Value> = fixes(&actions).iter().map(|a| a["title"].clone()).collect();
+    assert_eq!(titles, [json!("from version 2")]);
 }

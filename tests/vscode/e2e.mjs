@@ -100,6 +100,12 @@ writeFileSync(
     2,
   ),
 );
+// A broken record that is never opened: the Problems view lists it all the same
+// (workspace diagnostics).
+writeFileSync(
+  join(workspace, 'closed.trial.yaml'),
+  'trf: 1\nid: NCT02442037\ntitle: Never opened\nflavour: vanilla\nstatus: COMPLETED\n',
+);
 
 const install = spawnSync(codeServer, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8' });
 check('extension installs from the .vsix', install.status === 0, install.stderr || install.stdout);
@@ -199,6 +205,12 @@ try {
     started !== undefined && bundled !== undefined && started[1] === bundled,
     `output channel: ${started ? started[0] : 'no "starting … lsp" line in the logs'}; bundled: ${bundled}`,
   );
+  const closedFile = page.locator('.markers-panel .monaco-list-row', { hasText: 'closed.trial.yaml' }).first();
+  const closedProblem = page.locator('.markers-panel .monaco-list-row', { hasText: 'TRF011' }).first();
+  await closedFile.waitFor();
+  await closedProblem.waitFor();
+  const closedText = await closedProblem.innerText();
+  check('Problems view lists a record that was never opened', /flavour/.test(closedText), closedText);
 
   // Completion offers vocabulary terms: retype the status value as a person would;
   // the space after `status:` is a trigger character.
@@ -213,8 +225,18 @@ try {
   const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'NOT_YET_RECRUITING' }).first();
   await suggestion.waitFor();
   check('completion offers the status term', true);
-  await page.screenshot({ path: screenshot });
-  console.log(`screenshot: ${screenshot}`);
+  if (screenshot) {
+    await page.screenshot({ path: screenshot });
+    console.log(`screenshot: ${screenshot}`);
+  }
+
+  // A diagnostic's code links to the rule's documentation: a read-only tab with
+  // what `trls explain` prints.
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'TRF011' }).first().locator('a', { hasText: 'TRF011' }).first().click();
+  await page.waitForSelector('.tab.active[aria-label*="TRF011"]');
+  const docText = await page.locator('.monaco-editor .view-lines', { hasText: 'unknown-key' }).first().innerText();
+  check('the code link opens the documentation of TRF011', /unknown-key/.test(docText), docText);
 } catch (e) {
   if (context) {
     mkdirSync(join(here, 'out'), { recursive: true });

@@ -1,13 +1,19 @@
 // The trls extension: starts `trls lsp` for trial records only (*.trial.yaml,
 // *.trial.yml, *.trial.json), leaving every other YAML and JSON file to its usual
-// extensions. The server does all the work; this file only starts and restarts it.
+// extensions. The server does all the work; this file only starts and restarts it,
+// and shows a rule's documentation (`trls explain`) in a read-only tab.
 // Which server: `trls.server.path` when set, else the binary bundled in a
 // platform-specific .vsix (server/trls), else `trls` on PATH.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+} from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -73,6 +79,49 @@ async function start(): Promise<void> {
   await client.start();
 }
 
+// A rule's documentation lives at `trls:explain/CODE` (each diagnostic's code links
+// there); its text comes from the server (`workspace/executeCommand` `trls.explain`).
+const docScheme = 'trls';
+
+function docUri(code: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: docScheme, path: `explain/${code}` });
+}
+
+class Documentation implements vscode.TextDocumentContentProvider {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const code = uri.path.split('/').pop() ?? '';
+    if (!client) {
+      return `trls is not running, so the documentation of ${code} cannot be read: run "trls: Restart Server".`;
+    }
+    try {
+      const text: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+        command: 'trls.explain',
+        arguments: [code],
+      });
+      return typeof text === 'string' ? text : `no documentation of ${code}`;
+    } catch (e) {
+      return `cannot read the documentation of ${code}: ${String(e)}`;
+    }
+  }
+}
+
+// The documentation reads as markdown, however its tab was opened.
+async function asMarkdown(doc: vscode.TextDocument): Promise<void> {
+  if (doc.uri.scheme === docScheme && doc.languageId !== 'markdown') {
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  }
+}
+
+// The "show documentation of CODE" code action.
+async function showDocumentation(code: unknown): Promise<void> {
+  if (typeof code !== 'string' || code === '') {
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument(docUri(code));
+  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await asMarkdown(doc);
+}
+
 async function stop(): Promise<void> {
   if (client) {
     const c = client;
@@ -91,6 +140,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start();
     }),
     vscode.commands.registerCommand('trls.showOutput', () => output.show()),
+    vscode.workspace.registerTextDocumentContentProvider(docScheme, new Documentation()),
+    vscode.commands.registerCommand('trls.showDocumentation', showDocumentation),
+    vscode.workspace.onDidOpenTextDocument(asMarkdown),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration('trls.server.path')) {
         await stop();

@@ -61,6 +61,7 @@ fn candidate(info: &KeyPathInfo, detail: &str, sort: String) -> Candidate {
     Candidate {
         label: info.path.clone(),
         kind: ItemKind::Key,
+        name: None,
         detail: Some(detail.to_string()),
         documentation: info.description.clone(),
         value: info.path.clone(),

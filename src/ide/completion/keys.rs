@@ -51,6 +51,7 @@ pub(super) fn keys(c: &Ctx, prop: &Prop, out: &mut Vec<Completion>) {
         out.push(Completion {
             label: name.to_string(),
             kind: ItemKind::Key,
+            label_detail: None,
             detail: Some(detail),
             documentation: p.description().map(String::from),
             insert,

@@ -49,10 +49,8 @@ pub(super) fn marker_candidates(c: &Ctx, path: &[Seg], v: &Vocabulary) -> Vec<Ca
         out.push(Candidate {
             label: t.id.clone(),
             kind: ItemKind::Term,
-            detail: class
-                .and_then(|k| v.class_label(k))
-                .map(String::from)
-                .or_else(|| Some(t.label.clone())),
+            name: super::readable(&t.id, &t.label),
+            detail: class.and_then(|k| v.class_label(k)).map(String::from),
             documentation: Some(term_documentation(v, t)),
             value: t.id.clone(),
             sort: format!("{rank}{i:03}"),

@@ -44,12 +44,30 @@ struct Ctx<'a> {
 struct Candidate {
     label: String,
     kind: ItemKind,
+    /// The readable name beside the label (see [`readable`]).
+    name: Option<String>,
     detail: Option<String>,
     documentation: Option<String>,
     value: String,
     sort: String,
     /// Inserted as is (a number or boolean), never quoted.
     literal: bool,
+}
+
+/// A readable name to show beside `id`, unless it only repeats it: compared
+/// case-insensitively and ignoring everything but letters and digits, so
+/// `Intravenous` beside `INTRAVENOUS` and `Not yet recruiting` beside
+/// `NOT_YET_RECRUITING` are dropped, `Respiratory (inhalation)` beside
+/// `INHALATION` is kept.
+pub(in crate::ide) fn readable(id: &str, name: &str) -> Option<String> {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let name = name.trim();
+    (!name.is_empty() && fold(id) != fold(name)).then(|| name.to_string())
 }
 
 /// Completions at `offset`. Never fails: nothing to offer is an empty list.

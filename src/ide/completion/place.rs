@@ -72,6 +72,7 @@ pub(super) fn place(c: &Ctx, cand: Candidate, wrap: Wrap, partial: bool) -> Comp
     Completion {
         label: cand.label,
         kind: cand.kind,
+        label_detail: cand.name,
         detail: cand.detail,
         documentation: cand.documentation,
         insert,

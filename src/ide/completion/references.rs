@@ -23,7 +23,8 @@ pub(super) fn local_ids(c: &Ctx, kind: LocalKind) -> Vec<Candidate> {
         out.push(Candidate {
             label: id.clone(),
             kind: ItemKind::LocalId,
-            detail,
+            name: detail.and_then(|d| super::readable(&id, &d)),
+            detail: None,
             documentation: Some(md),
             value: id,
             sort: format!("{i:04}"),
@@ -89,7 +90,12 @@ pub(super) fn record_ids(c: &Ctx) -> Vec<Candidate> {
         out.push(Candidate {
             label: canon.clone(),
             kind: ItemKind::RecordId,
-            detail: r.summary.title.clone(),
+            name: r
+                .summary
+                .title
+                .as_deref()
+                .and_then(|t| super::readable(&canon, t)),
+            detail: None,
             documentation: Some(doc),
             value: canon.clone(),
             sort: canon,

@@ -233,6 +233,7 @@ pub(super) fn item_snippet(c: &Ctx, item: &Prop, layout: Layout, wrap: bool) -> 
     Some(Completion {
         label: format!("new {noun}"),
         kind: ItemKind::Snippet,
+        label_detail: None,
         detail: Some(format!("{} with {}", noun, required.join(", "))),
         documentation: item.description().map(String::from),
         insert,
@@ -271,6 +272,7 @@ pub(super) fn skeleton(c: &Ctx) -> Completion {
     Completion {
         label: "new trial record".into(),
         kind: ItemKind::Snippet,
+        label_detail: None,
         detail: Some("a TRF 1 record with its required keys".into()),
         documentation: Prop::root(c.schema).description().map(String::from),
         insert,

@@ -121,7 +121,8 @@ pub(super) fn unit_candidates(c: &Ctx) -> Vec<Candidate> {
         out.push(Candidate {
             label: symbol.to_string(),
             kind: ItemKind::Unit,
-            detail: meaning.or_else(|| note.map(String::from)),
+            name: meaning.as_deref().and_then(|m| super::readable(symbol, m)),
+            detail: note.map(String::from),
             documentation: Some(doc),
             value: symbol.to_string(),
             sort: format!("{group}{idx:03}"),

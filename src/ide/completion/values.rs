@@ -126,6 +126,7 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
             .map(|id| Candidate {
                 label: id.clone(),
                 kind: ItemKind::RecordId,
+                name: None,
                 detail: Some("this record's id".into()),
                 documentation: None,
                 value: id,
@@ -148,7 +149,8 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
             out.push(Candidate {
                 label: t.id.clone(),
                 kind: ItemKind::Term,
-                detail: Some(t.label.clone()),
+                name: super::readable(&t.id, &t.label),
+                detail: None,
                 documentation: Some(term_documentation(v, t)),
                 value: t.id.clone(),
                 sort: format!("{i:03}"),
@@ -161,6 +163,7 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
         out.push(Candidate {
             label: v.clone(),
             kind: ItemKind::Term,
+            name: None,
             detail: None,
             documentation: None,
             value: v,
@@ -174,6 +177,7 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
         out.push(Candidate {
             label: v.clone(),
             kind: ItemKind::Term,
+            name: None,
             detail: prop
                 .description()
                 .map(|_| schema_walk::short_type(c.schema, prop)),
@@ -188,6 +192,7 @@ fn scalar_candidates(c: &Ctx, path: &[Seg], prop: &Prop) -> Vec<Candidate> {
             out.push(Candidate {
                 label: v.into(),
                 kind: ItemKind::Term,
+                name: None,
                 detail: Some("boolean".into()),
                 documentation: None,
                 value: v.into(),
