@@ -14,6 +14,8 @@
 //! CRLF and non-ASCII variants) to check that none panics.
 
 mod common;
+#[path = "ide/presentation.rs"]
+mod presentation;
 
 use common::compare;
 
