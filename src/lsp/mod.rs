@@ -7,7 +7,8 @@
 //!   the `Files` the shell gives (the disk; tests may give anything else);
 //! - `server`: initialization, shutdown and the one document-request helper;
 //! - handlers: `sync` (documents and diagnostics, with a check worker per
-//!   document), `navigation`, `editing` (code actions), `workspace`;
+//!   document), `navigation`, `editing` (code actions), `workspace`,
+//!   `presentation` (inlay hints, semantic tokens, code lens, selection, highlights);
 //! - `convert` and `document`: positions, kinds, and the document store.
 //!
 //! Robustness: every request's work runs in a blocking task under `catch_unwind`, so a
@@ -20,6 +21,7 @@ pub mod document;
 mod editing;
 pub mod framing;
 mod navigation;
+mod presentation;
 mod server;
 pub mod session;
 mod sync;
