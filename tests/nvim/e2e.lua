@@ -85,5 +85,25 @@ end
 local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 check('rename changes definition and references', after:find('%- id: exo%-neb') ~= nil and after:find('interventions: %[exo%-neb%]') ~= nil, resp)
 
+-- Inlay hints (issue 14), through Neovim's own inlay-hint client: after the arm's
+-- intervention reference, the name of the intervention it names.
+local function check_inlay_hints()
+  vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+  local hints = {}
+  vim.wait(10000, function()
+    hints = vim.lsp.inlay_hint.get({ bufnr = buf })
+    return #hints > 0
+  end, 50)
+  local row = line_of('^    interventions: %[')
+  local label
+  for _, h in ipairs(hints) do
+    local l = h.inlay_hint.label
+    if type(l) == 'table' then l = l[1] and l[1].value end
+    if h.inlay_hint.position.line == row then label = l end
+  end
+  check('inlay hint names the referenced intervention', label == 'exosomes from umbilical cord MSCs', hints)
+end
+check_inlay_hints()
+
 print(string.format('%d passed, %d failed', passed, failed))
 os.exit(failed == 0 and 0 or 1)
