@@ -85,8 +85,9 @@ end
 local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 check('rename changes definition and references', after:find('%- id: exo%-neb') ~= nil and after:find('interventions: %[exo%-neb%]') ~= nil, resp)
 
--- Inlay hints (issue 14), through Neovim's own inlay-hint client: after the arm's
--- intervention reference, the name of the intervention it names.
+-- Inlay hints and code lens (issue 14), through Neovim's own clients: after the
+-- arm's intervention reference, the name of the intervention it names; the
+-- intervention's lens lists that reference (editors/nvim's trls.showReferences).
 local function check_inlay_hints()
   vim.lsp.inlay_hint.enable(true, { bufnr = buf })
   local hints = {}
@@ -102,6 +103,18 @@ local function check_inlay_hints()
     if h.inlay_hint.position.line == row then label = l end
   end
   check('inlay hint names the referenced intervention', label == 'exosomes from umbilical cord MSCs', hints)
+  -- The intervention's code lens: its one reference, into the quickfix list.
+  local resp = client:request_sync('textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } }, 10000, buf)
+  local lens
+  for _, l in ipairs(resp and resp.result or {}) do
+    if l.command and l.command.title == '1 reference' and not lens then lens = l end
+  end
+  check('code lens counts references', lens ~= nil, resp)
+  if lens then
+    client:exec_cmd(lens.command, { bufnr = buf })
+    local qf = vim.fn.getqflist()
+    check('code lens lists its references', #qf == 1 and qf[1].lnum == row + 1, qf)
+  end
 end
 check_inlay_hints()
 
