@@ -123,7 +123,7 @@ async function presentation(page) {
     console.log(`screenshot: ${path}`);
   }
   await lens.click();
-  await page.locator('.peekview-widget .reference-tree .monaco-list-row').first().waitFor();
+  await page.locator('.peekview-widget .ref-tree .monaco-list-row').first().waitFor();
   check('clicking the code lens shows its references', true);
 }
 
