@@ -111,7 +111,7 @@ async function presentation(page) {
     await page.waitForTimeout(200);
   } while (Date.now() < deadline);
   check('semantic tokens colour a term apart from free text', term !== free, `${term} vs ${free}`);
-  const hinted = page.locator('.view-line', { hasText: /interventions: \[hucmsc-exo\]\s*exosomes from umbilical cord MSCs/ });
+  const hinted = page.locator('.view-line', { hasText: /interventions:\s+\[hucmsc-exo\s*exosomes\s+from\s+umbilical\s+cord\s+MSCs\]/ });
   await hinted.first().waitFor();
   check('inlay hint after a reference names the intervention', true);
   const lens = page.locator('.codelens-decoration a', { hasText: '1 reference' }).first();
