@@ -7,6 +7,8 @@
 //! - `hover/`: the markdown, then the hovered text;
 //! - `navigate/`: the symbol at the cursor, its occurrences and the rename range;
 //! - `outline/`: `.symbols` (the outline), `.folding` (line ranges) and `.links`.
+//! - `presentation/`: `.inlay`, `.semantic`, `.lens`, `.selection`, `.highlight`
+//!   (module `ide/presentation.rs`).
 //!
 //! Completion and hover see the records of `tests/ide/workspace/` as the workspace.
 //! `TRLS_BLESS=1 cargo test --test ide` rewrites the expectations (review the diff).
@@ -14,6 +16,8 @@
 //! CRLF and non-ASCII variants) to check that none panics.
 
 mod common;
+#[path = "ide/presentation.rs"]
+mod presentation;
 
 use common::compare;
 

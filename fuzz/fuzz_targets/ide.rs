@@ -1,6 +1,7 @@
 //! Every editor feature at an arbitrary offset of arbitrary text, YAML and JSON:
 //! never a panic, and every span it returns lies inside the text on char
-//! boundaries. The first two bytes pick the offset.
+//! boundaries (the presentation features too, with their own invariants). The first
+//! two bytes pick the offset.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -53,5 +54,40 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         walk(&ide::document_symbols(text, syntax), &inside);
+        // Presentation (issue 14): hints, tokens (sorted, apart, on one line),
+        // lenses, selection ranges (each holding the cursor and the one inside),
+        // highlights.
+        for h in ide::inlay_hints(text, syntax, &schema, Span::new(0, text.len())) {
+            inside(Span::empty(h.offset));
+        }
+        let mut end = 0;
+        for t in ide::semantic_tokens(text, syntax, &schema) {
+            inside(t.span);
+            assert!(t.span.start >= end && t.span.start < t.span.end, "{t:?}");
+            assert!(!text[t.span.start..t.span.end].contains(['\n', '\r']), "{t:?}");
+            end = t.span.end;
+        }
+        for l in ide::code_lenses(text, syntax) {
+            inside(l.span);
+            for r in l.references {
+                inside(r);
+            }
+        }
+        let cursor = trls::syntax::clamp_to_char_boundary(text, offset);
+        for chain in ide::selection_ranges(text, syntax, &[offset]) {
+            assert!(!chain.is_empty());
+            let mut inner: Option<Span> = None;
+            for s in chain {
+                inside(s);
+                assert!(s.contains(cursor), "{s:?} without {cursor}");
+                if let Some(i) = inner {
+                    assert!(s.start <= i.start && i.end <= s.end && s != i, "{s:?} {i:?}");
+                }
+                inner = Some(s);
+            }
+        }
+        for h in ide::highlights(text, syntax, offset) {
+            inside(h.span);
+        }
     }
 });

@@ -1,5 +1,6 @@
 //! Editor features as pure functions of a document's text and the workspace view:
-//! completion, hover, navigation, outline, folding and links. They return byte spans;
+//! completion, hover, navigation, outline, folding and links; and the presentation
+//! features (inlay hints, semantic tokens, code lens, selection ranges, highlights). They return byte spans;
 //! the language server converts them to positions in the negotiated encoding. None of
 //! them checks anything: diagnostics come from the engine. Every function is total:
 //! any text, any offset (clamped to a char boundary), YAML or JSON.
@@ -31,21 +32,31 @@
 mod completion;
 mod context;
 mod doc;
+mod highlight;
 mod hover;
 mod ignore;
+mod inlay;
+mod lens;
 mod occurrences;
 mod outline;
 mod schema_walk;
+mod selection;
+mod semantic;
 mod tree;
 mod unit_table;
 
 use std::path::Path;
 
 pub use completion::completion;
+pub use highlight::{highlights, Highlight};
 pub use hover::hover;
 pub use ignore::ignore_edit;
+pub use inlay::{inlay_hints, HintKind, InlayHint};
+pub use lens::{code_lenses, Lens};
 pub use occurrences::{occurrences, prepare_rename, symbol_at};
 pub use outline::{document_links, document_symbols, folding_ranges};
+pub use selection::selection_ranges;
+pub use semantic::{semantic_tokens, Token, TokenKind};
 
 /// The text as the editor features read it: a lone CR, a line end to LSP and to
 /// YAML, becomes LF. Byte for byte, so every offset and span stays the text's; the

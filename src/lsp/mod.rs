@@ -9,7 +9,8 @@
 //! - handlers: `sync` (documents and diagnostics, with a check worker per
 //!   document), `navigation`, `editing` (code actions), `explain` (rule
 //!   documentation), `workspace`, `workspace_diagnostics` (every record of the
-//!   workspace, open or not);
+//!   workspace, open or not), `presentation` (inlay hints, semantic tokens, code
+//!   lens, selection, highlights);
 //! - `convert` and `document`: positions, kinds, and the document store.
 //!
 //! Robustness: every request's work runs in a blocking task under `catch_unwind`, so a
@@ -23,6 +24,7 @@ mod editing;
 mod explain;
 pub mod framing;
 mod navigation;
+mod presentation;
 mod server;
 pub mod session;
 mod sync;

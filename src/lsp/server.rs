@@ -172,6 +172,14 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(super::editing::capability()),
                 execute_command_provider: Some(super::explain::capability()),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                // Presentation (issue 14): see `presentation`.
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(super::presentation::semantic_tokens_capability()),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
                 ..super::navigation::capabilities()
             },
             server_info: Some(ServerInfo {
@@ -290,5 +298,48 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         self.workspace_symbols(params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        super::presentation::inlay_hint(self, params).await
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        super::presentation::semantic_tokens_full(self, params).await
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        super::presentation::semantic_tokens_full_delta(self, params).await
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        super::presentation::semantic_tokens_range(self, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        super::presentation::code_lens(self, params).await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        super::presentation::selection_range(self, params).await
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        super::presentation::document_highlight(self, params).await
     }
 }

@@ -2,7 +2,9 @@
 //! is a record with a cursor marker `‸`; beside it `<file>.json` is the server's whole
 //! answer (blessed with `TRLS_BLESS=1`, then reviewed). Methods: completion, hover,
 //! definition, references, prepareRename, rename (to `renamed`), documentLink,
-//! documentSymbol, foldingRange, codeAction (at the cursor).
+//! documentSymbol, foldingRange, codeAction (at the cursor); inlayHint (the whole
+//! document), semanticTokens (full), semanticTokensRange (the cursor's line),
+//! codeLens, selectionRange and documentHighlight (at the cursor).
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +48,27 @@ fn params(method: &str, uri: &str, pos: &Value) -> (String, Value) {
             "textDocument/codeAction".into(),
             json!({"textDocument": doc, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}),
         ),
+        // Presentation (issue 14).
+        "inlayHint" => (
+            "textDocument/inlayHint".into(),
+            json!({"textDocument": doc, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 100_000, "character": 0}}}),
+        ),
+        "semanticTokens" => (
+            "textDocument/semanticTokens/full".into(),
+            json!({"textDocument": doc}),
+        ),
+        "semanticTokensRange" => {
+            let line = pos["line"].as_u64().unwrap_or(0);
+            (
+                "textDocument/semanticTokens/range".into(),
+                json!({"textDocument": doc, "range": {"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}}}),
+            )
+        }
+        "selectionRange" => (
+            "textDocument/selectionRange".into(),
+            json!({"textDocument": doc, "positions": [pos]}),
+        ),
+        "documentHighlight" => ("textDocument/documentHighlight".into(), at),
         m => (format!("textDocument/{m}"), json!({"textDocument": doc})),
     }
 }
@@ -94,6 +117,12 @@ async fn every_capability_answers_its_fixture() {
         "documentSymbol",
         "foldingRange",
         "codeAction",
+        "inlayHint",
+        "semanticTokens",
+        "semanticTokensRange",
+        "codeLens",
+        "selectionRange",
+        "documentHighlight",
     ] {
         if !methods.contains(m) {
             failures.push(format!("no fixture for {m}"));

@@ -6,6 +6,7 @@
 mod common;
 mod features;
 mod harness;
+mod presentation;
 mod robust;
 mod storm;
 mod workspace;

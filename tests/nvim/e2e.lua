@@ -85,5 +85,38 @@ end
 local after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 check('rename changes definition and references', after:find('%- id: exo%-neb') ~= nil and after:find('interventions: %[exo%-neb%]') ~= nil, resp)
 
+-- Inlay hints and code lens (issue 14), through Neovim's own clients: after the
+-- arm's intervention reference, the name of the intervention it names; the
+-- intervention's lens lists that reference (editors/nvim's trls.showReferences).
+local function check_inlay_hints()
+  vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+  local hints = {}
+  vim.wait(10000, function()
+    hints = vim.lsp.inlay_hint.get({ bufnr = buf })
+    return #hints > 0
+  end, 50)
+  local row = line_of('^    interventions: %[')
+  local label
+  for _, h in ipairs(hints) do
+    local l = h.inlay_hint.label
+    if type(l) == 'table' then l = l[1] and l[1].value end
+    if h.inlay_hint.position.line == row then label = l end
+  end
+  check('inlay hint names the referenced intervention', label == 'exosomes from umbilical cord MSCs', hints)
+  -- The intervention's code lens: its one reference, into the quickfix list.
+  local resp = client:request_sync('textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } }, 10000, buf)
+  local lens
+  for _, l in ipairs(resp and resp.result or {}) do
+    if l.command and l.command.title == '1 reference' and not lens then lens = l end
+  end
+  check('code lens counts references', lens ~= nil, resp)
+  if lens then
+    client:exec_cmd(lens.command, { bufnr = buf })
+    local qf = vim.fn.getqflist()
+    check('code lens lists its references', #qf == 1 and qf[1].lnum == row + 1, qf)
+  end
+end
+check_inlay_hints()
+
 print(string.format('%d passed, %d failed', passed, failed))
 os.exit(failed == 0 and 0 or 1)

@@ -148,6 +148,45 @@ const stopServer = () => {
 };
 process.on('exit', stopServer);
 
+// Issue 14: semantic colours (a vocabulary term is coloured apart from free text),
+// an inlay hint (the name of the intervention an arm names) and a code lens whose
+// click opens the references peek; then a screenshot of them (<name>-presentation.png).
+async function presentation(page) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+J'); // the panel away: more lines in view
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input');
+  await page.keyboard.type('24');
+  await page.keyboard.press('Enter');
+  const colour = async (text) =>
+    page.locator('.view-lines .view-line span span', { hasText: new RegExp(`^${text}$`) }).first()
+      .evaluate((e) => getComputedStyle(e).color);
+  let term;
+  let free;
+  const deadline = Date.now() + 30_000;
+  do {
+    term = await colour('EXPERIMENTAL');
+    free = await colour('Placebo');
+    if (term !== free) break;
+    await page.waitForTimeout(200);
+  } while (Date.now() < deadline);
+  check('semantic tokens colour a term apart from free text', term !== free, `${term} vs ${free}`);
+  const hinted = page.locator('.view-line', { hasText: /interventions:\s+\[hucmsc-exo\s*exosomes\s+from\s+umbilical\s+cord\s+MSCs\]/ });
+  await hinted.first().waitFor();
+  check('inlay hint after a reference names the intervention', true);
+  const lens = page.locator('.codelens-decoration a', { hasText: '1 reference' }).first();
+  await lens.waitFor();
+  check('code lens counts the references of an intervention', true);
+  if (screenshot) {
+    const path = screenshot.replace(/\.png$/, '-presentation.png');
+    await page.screenshot({ path });
+    console.log(`screenshot: ${path}`);
+  }
+  await lens.click();
+  await page.locator('.peekview-widget .ref-tree .monaco-list-row').first().waitFor();
+  check('clicking the code lens shows its references', true);
+}
+
 let context;
 try {
   // Wait until code-server answers.
@@ -237,6 +276,7 @@ try {
   await page.waitForSelector('.tab.active[aria-label*="TRF011"]');
   const docText = await page.locator('.monaco-editor .view-lines', { hasText: 'unknown-key' }).first().innerText();
   check('the code link opens the documentation of TRF011', /unknown-key/.test(docText), docText);
+  await presentation(page);
 } catch (e) {
   if (context) {
     mkdirSync(join(here, 'out'), { recursive: true });

@@ -143,6 +143,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.registerTextDocumentContentProvider(docScheme, new Documentation()),
     vscode.commands.registerCommand('trls.showDocumentation', showDocumentation),
     vscode.workspace.onDidOpenTextDocument(asMarkdown),
+    // A code lens's "N references" (the server's `trls.showReferences`, with LSP
+    // arguments): VS Code's references peek wants its own types.
+    vscode.commands.registerCommand(
+      'trls.showReferences',
+      async (uri: string, position: { line: number; character: number }, locations: unknown[]) => {
+        const c = client;
+        if (!c) return;
+        const p2c = c.protocol2CodeConverter;
+        await vscode.commands.executeCommand(
+          'editor.action.showReferences',
+          vscode.Uri.parse(uri),
+          p2c.asPosition(position),
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          locations.map((l) => p2c.asLocation(l as any)),
+        );
+      },
+    ),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration('trls.server.path')) {
         await stop();
