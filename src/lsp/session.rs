@@ -172,6 +172,21 @@ impl State {
         self.epoch += 1;
     }
 
+    /// Whether `path` is in the registry snapshot folder of a loaded configuration
+    /// (a change there re-reads the snapshots).
+    pub fn is_snapshot(&self, path: &Path) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        path.extension().is_some_and(|x| x == "json")
+            && self.configs.values().any(|c| {
+                c.as_ref()
+                    .ok()
+                    .and_then(|c| c.registry_dir.as_deref())
+                    .is_some_and(|d| d == dir || std::fs::canonicalize(d).is_ok_and(|d| d == dir))
+            })
+    }
+
     /// Every loaded `trls.toml` with its error, if any.
     pub fn config_errors(&self) -> Vec<(PathBuf, Option<ConfigError>)> {
         self.configs
@@ -256,7 +271,10 @@ fn load_config(files: &dyn Files, path: &Path) -> Result<Config, ConfigError> {
         .read(path)
         .ok_or_else(|| ConfigError::unreadable(path, &"the file cannot be read"))?;
     let text = String::from_utf8(bytes).map_err(|e| ConfigError::unreadable(path, &e))?;
-    Config::parse(&text, path)
+    // Registry snapshots (`[registry] snapshots`) are read from the disk folder the
+    // configuration names: they are files the user keeps, not documents being
+    // edited. One that cannot be read is left out (`trls check` reports it).
+    Ok(Config::parse(&text, path)?.with_registry_loaded().0)
 }
 
 pub struct Session {

@@ -148,6 +148,8 @@ impl Backend {
             "**/*.trial.yml",
             "**/*.trial.json",
             "**/trls.toml",
+            // Registry snapshots (only those in a configured folder count).
+            "**/*.json",
         ]
         .iter()
         .map(|g| FileSystemWatcher {
@@ -175,6 +177,10 @@ impl Backend {
                 config_changed = true;
             } else if crate::workspace::is_record(&path) {
                 records.push((path, change.typ == FileChangeType::DELETED));
+            } else if self.session.lock().is_snapshot(&path) {
+                // A snapshot changed: the configurations read their folders again,
+                // and every record is judged against the new snapshots (TRF12x).
+                config_changed = true;
             }
         }
         let records_changed = !records.is_empty();

@@ -397,6 +397,55 @@ async fn trls_toml_is_reloaded_when_it_changes() {
         .contains("loud"));
 }
 
+/// TRF12x in the editor: a record is judged against the snapshots of its
+/// `trls.toml`'s `[registry]` folder, and a snapshot changed on disk is seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_snapshots_are_read_and_reread_when_they_change() {
+    let root = scratch("registry");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::write(
+        root.join("trls.toml"),
+        "[registry]\nsnapshots = \"registry/\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("registry")).unwrap();
+    let snapshot = std::fs::read_to_string(fixtures.join("registry/NCT01775774.json")).unwrap();
+    std::fs::write(root.join("registry/NCT01775774.json"), &snapshot).unwrap();
+    let record =
+        std::fs::read_to_string(fixtures.join("TRF120/quiet-same-facts-finer-date.trial.yaml"))
+            .unwrap();
+    let (mut c, _) = Client::start(capabilities(false, false), Some(&root)).await;
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let u = uri(&root.join("NCT01775774.trial.yaml"));
+    c.open(&u, &record).await;
+    let codes = |d: &[serde_json::Value]| -> Vec<String> {
+        d.iter()
+            .filter_map(|d| d["code"].as_str())
+            .filter(|c| c.starts_with("TRF12"))
+            .map(String::from)
+            .collect()
+    };
+    let d = c.diagnostics(&u, 1).await;
+    assert!(codes(&d).is_empty(), "agrees with its snapshot: {d:?}");
+    // The registry moves on: a newer entry with another status.
+    let newer = snapshot
+        .replace(
+            "\"overallStatus\": \"COMPLETED\"",
+            "\"overallStatus\": \"TERMINATED\"",
+        )
+        .replace("2017-08-14", "2018-01-09");
+    std::fs::write(root.join("registry/NCT01775774.json"), newer).unwrap();
+    c.backlog.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&root.join("registry/NCT01775774.json")), "type": 2}]}),
+    )
+    .await;
+    let d = c.diagnostics(&u, 1).await;
+    assert_eq!(codes(&d), ["TRF120", "TRF121"], "{d:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_duplicate_record_names_the_other_file_at_its_id_in_that_files_own_lines() {
     // The other record is JSON with a Chinese title before its `id` on the same line:
