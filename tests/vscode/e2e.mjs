@@ -106,6 +106,24 @@ writeFileSync(
   join(workspace, 'closed.trial.yaml'),
   'trf: 1\nid: NCT02442037\ntitle: Never opened\nflavour: vanilla\nstatus: COMPLETED\n',
 );
+// A record with its keys out of order, for Format Document, and a misspelt status
+// for the "ignore on this line" action.
+writeFileSync(
+  join(workspace, 'scrambled.trial.yaml'),
+  [
+    'title: Scrambled  # kept',
+    'trf: 1',
+    'status: RECRUITNG',
+    'id: NCT04276987',
+    'study_type: OBSERVATIONAL',
+    'conditions: [COVID-19]',
+    'enrollment: {count: 24, type: ACTUAL}',
+    'dates: {start: 2020-02}',
+    'sources:',
+    '    - {id: registry, kind: REGISTRY, registry_id: NCT04276987}',
+    '',
+  ].join('\n'),
+);
 
 const install = spawnSync(codeServer, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8' });
 check('extension installs from the .vsix', install.status === 0, install.stderr || install.stdout);
@@ -185,6 +203,55 @@ async function presentation(page) {
   await lens.click();
   await page.locator('.peekview-widget .ref-tree .monaco-list-row').first().waitFor();
   check('clicking the code lens shows its references', true);
+}
+
+// Format Document puts the keys in the format's order (comments kept), then the
+// quick fix "ignore TRF013 on this line" silences the misspelt status.
+async function formatAndIgnore(page) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input');
+  await page.keyboard.type('scrambled.trial.yaml');
+  await page.waitForSelector('.quick-input-list .monaco-list-row');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.tab.active[aria-label*="scrambled.trial.yaml"]');
+  const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+  await editor.click();
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input');
+  await page.keyboard.type('Format Document');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Format Document' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  // Saved, the file on disk is what the editor holds.
+  const onDisk = join(workspace, 'scrambled.trial.yaml');
+  let text = '';
+  for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    await page.keyboard.press('Control+S');
+    await new Promise((r) => setTimeout(r, 500));
+    text = readFileSync(onDisk, 'utf8');
+    if (/^trf: 1\nid: NCT04276987\n/.test(text)) break;
+  }
+  check(
+    'Format Document lays the record out in the canonical order, comments kept',
+    /^trf: 1\nid: NCT04276987\ntitle: Scrambled +# kept\n/.test(text) && /\n  - \{id: registry/.test(text),
+    text,
+  );
+  // The status is line 4 once formatted.
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input');
+  await page.keyboard.type('4');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+.');
+  const ignore = page.locator('.action-widget .monaco-list-row', { hasText: 'TRF013' }).filter({ hasText: /[Ii]gnore/ }).first();
+  await ignore.waitFor();
+  await ignore.click();
+  for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    await page.keyboard.press('Control+S');
+    await new Promise((r) => setTimeout(r, 500));
+    text = readFileSync(onDisk, 'utf8');
+    if (/trls: ignore\[TRF013\]/.test(text)) break;
+  }
+  check('the quick fix "ignore TRF013 on this line" writes the comment', /status: RECRUITNG\s+# trls: ignore\[TRF013\]/.test(text), text);
 }
 
 let context;
@@ -277,6 +344,7 @@ try {
   const docText = await page.locator('.monaco-editor .view-lines', { hasText: 'unknown-key' }).first().innerText();
   check('the code link opens the documentation of TRF011', /unknown-key/.test(docText), docText);
   await presentation(page);
+  await formatAndIgnore(page);
 } catch (e) {
   if (context) {
     mkdirSync(join(here, 'out'), { recursive: true });
