@@ -1,0 +1,360 @@
+//! The formatter shared by `trls fmt` and the language server's formatting
+//! requests: the canonical layout of `interfaces.md` (*Formatting*), decided here
+//! and written by the edit layer ([`crate::syntax::edit::layout`]), never by
+//! re-serialising the record.
+//!
+//! Keys go in the order the schema lists its properties (`schema/trf-1.schema.json`,
+//! read generically through `$ref`, `allOf`/`anyOf`/`oneOf`, `if`/`then`/`else`
+//! and `items`, so a key added to the schema is placed without a change here);
+//! keys the schema does not know follow the known ones in their order.
+//!
+//! Every result is checked before it is returned: it must parse without errors,
+//! hold the same values (every scalar with the same text and quoting, every alias
+//! naming the same anchor), the same comments, and lay out to itself. A layout
+//! that fails the check is refused with the reason, and nothing changes.
+
+use crate::schema::Schema;
+use crate::syntax::edit::layout::{self, KeyOrder, Options};
+use crate::syntax::edit::TextEdit;
+use crate::syntax::{parse, LineIndex, Node, NodeKind, Parsed, Span, Syntax, SyntaxErrorKind};
+
+use serde_json::Value;
+
+/// Why a record was not formatted (nothing was changed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatError {
+    /// The record does not parse: line (1-based) and the parser's message.
+    Syntax { line: usize, message: String },
+    /// A layout the formatter does not change, or a result that failed the check.
+    Layout(String),
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::Syntax { line, message } => write!(
+                f,
+                "not formatted: the record does not parse (line {line}: {message})"
+            ),
+            FormatError::Layout(why) => write!(f, "not formatted: {why}"),
+        }
+    }
+}
+
+/// The schema's property order, as a cursor into the schema.
+#[derive(Clone, Copy)]
+pub struct SchemaOrder<'s> {
+    root: &'s Value,
+    at: Option<&'s Value>,
+}
+
+/// Follow `$ref`s and combinators so far at most.
+const MAX_SCHEMA_DEPTH: usize = 16;
+
+impl<'s> SchemaOrder<'s> {
+    pub fn new(schema: &'s Value) -> Self {
+        SchemaOrder {
+            root: schema,
+            at: Some(schema),
+        }
+    }
+
+    /// The object schemas that make up `at`: itself, what it `$ref`s, and the
+    /// branches of its combinators, in the schema's order.
+    fn parts(&self) -> Vec<&'s Value> {
+        let mut out = Vec::new();
+        if let Some(at) = self.at {
+            self.gather(at, 0, &mut out);
+        }
+        out
+    }
+
+    fn gather(&self, v: &'s Value, depth: usize, out: &mut Vec<&'s Value>) {
+        if depth > MAX_SCHEMA_DEPTH || !v.is_object() {
+            return;
+        }
+        out.push(v);
+        if let Some(target) = v
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| self.root.pointer(p))
+        {
+            self.gather(target, depth + 1, out);
+        }
+        for k in ["allOf", "anyOf", "oneOf"] {
+            for branch in v.get(k).and_then(Value::as_array).into_iter().flatten() {
+                self.gather(branch, depth + 1, out);
+            }
+        }
+        for k in ["then", "else"] {
+            if let Some(branch) = v.get(k) {
+                self.gather(branch, depth + 1, out);
+            }
+        }
+    }
+
+    fn to(&self, at: Option<&'s Value>) -> Self {
+        SchemaOrder {
+            root: self.root,
+            at,
+        }
+    }
+}
+
+impl KeyOrder for SchemaOrder<'_> {
+    fn key(&self, key: &str) -> Self {
+        let parts = self.parts();
+        let found = parts
+            .iter()
+            .find_map(|p| p.get("properties").and_then(|ps| ps.get(key)))
+            .or_else(|| {
+                parts
+                    .iter()
+                    .find_map(|p| p.get("additionalProperties").filter(|a| a.is_object()))
+            });
+        self.to(found)
+    }
+
+    fn item(&self) -> Self {
+        let found = self
+            .parts()
+            .iter()
+            .find_map(|p| p.get("items").filter(|i| i.is_object()));
+        self.to(found)
+    }
+
+    fn rank(&self, key: &str) -> Option<usize> {
+        let mut seen: Vec<&str> = Vec::new();
+        for p in self.parts() {
+            for name in p
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|o| o.keys())
+            {
+                if name == key {
+                    return Some(seen.iter().position(|s| *s == key).unwrap_or(seen.len()));
+                }
+                if !seen.contains(&name.as_str()) {
+                    seen.push(name);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A formatted record.
+#[derive(Debug)]
+pub struct Formatted {
+    pub text: String,
+    pub changed: bool,
+}
+
+fn parsed_ok(text: &str, syntax: Syntax) -> Result<Parsed, FormatError> {
+    let parsed = parse(text, syntax);
+    if let Some(e) = parsed
+        .errors
+        .iter()
+        .find(|e| !matches!(e.kind, SyntaxErrorKind::DuplicateKey { .. }))
+    {
+        let line = LineIndex::new(text).line_of(e.span.start) + 1;
+        return Err(FormatError::Syntax {
+            line,
+            message: e.message.clone(),
+        });
+    }
+    Ok(parsed)
+}
+
+/// Lay out, then check the result (see the module docs).
+fn checked_layout(
+    text: &str,
+    syntax: Syntax,
+    schema: &Schema,
+    options: &Options,
+) -> Result<layout::Layout, FormatError> {
+    let order = SchemaOrder::new(schema.json());
+    let before = parsed_ok(text, syntax)?;
+    let out = layout::layout(text, &before, &order, options).map_err(FormatError::Layout)?;
+    if out.text == text {
+        return Ok(out);
+    }
+    let refuse = |why: &str| {
+        FormatError::Layout(format!(
+            "the formatter could not lay this record out safely ({why}); please report it"
+        ))
+    };
+    let after = parse(&out.text, syntax);
+    if !after.errors.is_empty() {
+        return Err(refuse("its layout does not parse"));
+    }
+    let sort_top = !options.keep_top_order;
+    let same = match (&before.root, &after.root) {
+        (Some(a), Some(b)) => same_tree(a, b, &order, sort_top),
+        (None, None) => true,
+        _ => false,
+    };
+    if !same {
+        return Err(refuse("a value would change"));
+    }
+    let comments = |p: &Parsed, t: &str| {
+        let mut v: Vec<String> = p
+            .comments
+            .iter()
+            .map(|c| {
+                t.get(c.span.start..c.span.end)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    if comments(&before, text) != comments(&after, &out.text) {
+        return Err(refuse("a comment would be lost"));
+    }
+    let again =
+        layout::layout(&out.text, &after, &order, options).map_err(|_| refuse("unstable"))?;
+    if again.text != out.text {
+        return Err(refuse("formatting it again would change it"));
+    }
+    Ok(out)
+}
+
+/// Same values, key for key (entries compared in canonical order; the top level
+/// in source order when `sort_top` is false), scalars by text, style and type,
+/// aliases by the anchor they name.
+fn same_tree<O: KeyOrder>(a: &Node, b: &Node, order: &O, sort_top: bool) -> bool {
+    match (&a.alias, &b.alias) {
+        (Some(x), Some(y)) => return x.name == y.name,
+        (None, None) => {}
+        _ => return false,
+    }
+    match (&a.kind, &b.kind) {
+        (NodeKind::Scalar(x), NodeKind::Scalar(y)) => {
+            x.text == y.text
+                && x.style == y.style
+                && format!("{:?}", x.kind) == format!("{:?}", y.kind)
+        }
+        (NodeKind::Seq(x), NodeKind::Seq(y)) => {
+            let inner = order.item();
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_tree(p, q, &inner, true))
+        }
+        (NodeKind::Map(x), NodeKind::Map(y)) => {
+            if x.len() != y.len() {
+                return false;
+            }
+            let (ix, iy): (Vec<usize>, Vec<usize>) = if sort_top {
+                (layout::ordered(x, order), layout::ordered(y, order))
+            } else {
+                ((0..x.len()).collect(), (0..y.len()).collect())
+            };
+            ix.iter().zip(&iy).all(|(&i, &j)| {
+                let (p, q) = (&x[i], &y[j]);
+                let inner = order.key(p.key_text().unwrap_or(""));
+                same_tree(&p.key, &q.key, order, true)
+                    && same_tree(&p.value, &q.value, &inner, true)
+            })
+        }
+        _ => false,
+    }
+}
+
+/// The canonical layout of a record (`trls fmt`).
+pub fn format(text: &str, syntax: Syntax, schema: &Schema) -> Result<Formatted, FormatError> {
+    let out = checked_layout(text, syntax, schema, &Options::default())?;
+    Ok(Formatted {
+        changed: out.text != text,
+        text: out.text,
+    })
+}
+
+/// The edit turning `old` into `new`: their common first and last lines left out.
+/// Empty when they are equal.
+pub fn edits_between(old: &str, new: &str) -> Vec<TextEdit> {
+    if old == new {
+        return Vec::new();
+    }
+    let mut pre = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    pre = old[..pre].rfind('\n').map_or(0, |i| i + 1);
+    let max_suf = (old.len() - pre).min(new.len() - pre);
+    let mut suf = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suf)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Back to the start of a line (just after a line break) in both.
+    while suf > 0 && old.len() - suf > pre && old.as_bytes()[old.len() - suf - 1] != b'\n' {
+        suf -= 1;
+    }
+    vec![TextEdit::new(
+        Span::new(pre, old.len() - suf),
+        &new[pre..new.len() - suf],
+    )]
+}
+
+/// The edits of document formatting: empty when the record is formatted.
+pub fn document_edits(
+    text: &str,
+    syntax: Syntax,
+    schema: &Schema,
+) -> Result<Vec<TextEdit>, FormatError> {
+    let f = format(text, syntax, schema)?;
+    Ok(edits_between(text, &f.text))
+}
+
+/// The edits of range formatting: every top-level section the range touches is
+/// laid out whole; the sections keep their order (moving one would edit outside
+/// the range).
+pub fn range_edits(
+    text: &str,
+    syntax: Syntax,
+    schema: &Schema,
+    range: Span,
+) -> Result<Vec<TextEdit>, FormatError> {
+    let options = Options {
+        keep_top_order: true,
+        ..Options::default()
+    };
+    let out = checked_layout(text, syntax, schema, &options)?;
+    if out.text == text {
+        return Ok(Vec::new());
+    }
+    // Pieces from one key line to the next, in the source and in the output.
+    let mut cuts: Vec<(usize, usize)> = vec![(0, 0)];
+    cuts.extend(out.sections.iter().skip(1).copied());
+    cuts.push((text.len(), out.text.len()));
+    let increasing = cuts.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1);
+    if !increasing {
+        // Sections that share a line: the range is the whole document.
+        return Ok(edits_between(text, &out.text));
+    }
+    let mut edits = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let last = b.0 == text.len();
+        let touched = a.0 <= range.end && (range.start < b.0 || (last && range.start <= b.0));
+        if !touched {
+            continue;
+        }
+        let old = &text[a.0..b.0];
+        let new = &out.text[a.1..b.1];
+        for mut e in edits_between(old, new) {
+            e.span = Span::new(e.span.start + a.0, e.span.end + a.0);
+            edits.push(e);
+        }
+    }
+    Ok(edits)
+}
+
+#[cfg(test)]
+mod tests;
