@@ -2,6 +2,8 @@
 //! parallel), writes fixes back, and prints the results through the library's
 //! renderers. No checks and no formatting here.
 
+mod fmt;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,6 +32,8 @@ struct Cli {
 enum Command {
     /// Check record files; PATH is a file or a folder (default: .)
     Check(CheckArgs),
+    /// Lay records out in the canonical layout; PATH is a file or a folder (default: .)
+    Fmt(fmt::FmtArgs),
     /// Language server on stdin/stdout
     Lsp {
         /// Accepted and ignored (clients append it)
@@ -89,6 +93,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Check(args) => check(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Explain { code } => explain(&code),
         Command::Schema { config } => schema(config),
         #[cfg(feature = "lsp")]

@@ -18,6 +18,7 @@
 pub mod convert;
 pub mod document;
 mod editing;
+mod formatting;
 pub mod framing;
 mod navigation;
 mod server;

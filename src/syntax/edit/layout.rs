@@ -8,11 +8,13 @@
 //! YAML: two-space indentation, list items indented under their key (`key:` then
 //! `  - item`), keys in the caller's order (unknown keys after the known ones, in
 //! their order), block style for the top level and for lists of mappings, flow
-//! collections kept where they fit on one line of [`Options::width`] columns (and
-//! always where they hold a comment), one blank line around a top-level section
+//! collections kept where they fit in [`Options::width`] characters on one line
+//! (`{a: 1, b: [x, y]}`, one space after each `:` and `,`, keys in order) and kept
+//! as written where they hold a comment, one blank line around a top-level section
 //! that holds a block list and no other blank lines (block scalars keep theirs),
 //! comments moved with the key or item they stand above (or kept at the end of the
-//! collection they close), trailing comments two spaces after their line.
+//! collection they close; those above the first key stay on top), trailing
+//! comments two spaces after their line.
 //!
 //! JSON: two-space indentation, one member or item per line, `[]` and `{}` for
 //! empty collections, the same key order.
@@ -212,6 +214,21 @@ fn json_value<O: KeyOrder>(
 
 // ---------------------------------------------------------------------------- YAML
 
+/// No order: for measuring a flow collection's length.
+struct Unordered;
+
+impl KeyOrder for Unordered {
+    fn key(&self, _: &str) -> Self {
+        Unordered
+    }
+    fn item(&self) -> Self {
+        Unordered
+    }
+    fn rank(&self, _: &str) -> Option<usize> {
+        None
+    }
+}
+
 /// A key or list item of a block collection, in document order.
 struct Unit {
     /// The key's first byte, or the item's `-`.
@@ -252,6 +269,8 @@ struct Yaml<'t> {
     closing: HashMap<usize, Vec<usize>>,
     /// Comments after the last unit of the document at column 0.
     tail: Vec<usize>,
+    /// Comments above the first key.
+    header: Vec<usize>,
     /// Comments that follow content on their line, by the line's start.
     same_line: HashMap<usize, usize>,
 }
@@ -275,6 +294,7 @@ impl<'t> Yaml<'t> {
             leading: HashMap::new(),
             closing: HashMap::new(),
             tail: Vec::new(),
+            header: Vec::new(),
             same_line: HashMap::new(),
         }
     }
@@ -413,7 +433,12 @@ impl<'t> Yaml<'t> {
             let col = self.col(c.span.start);
             let next = units.partition_point(|u| u.start < c.span.start);
             let prev = next.checked_sub(1).map(|p| &units[p]);
-            let leading_of = units.get(next).filter(|u| col <= u.col || prev.is_none());
+            if prev.is_none() {
+                // Above the first key: the document's header, which stays on top.
+                self.header.push(i);
+                continue;
+            }
+            let leading_of = units.get(next).filter(|u| col <= u.col);
             if let Some(u) = leading_of {
                 self.leading.entry(u.start).or_default().push(i);
                 continue;
@@ -639,6 +664,8 @@ impl<'t> Yaml<'t> {
             rest = &rest[line.len()..];
             rest = rest.trim_start_matches(['\n', '\r']);
         }
+        let header = std::mem::take(&mut self.header);
+        self.comment_lines(Some(header), 0);
         let idx: Vec<usize> = if self.keep_top_order {
             (0..entries.len()).collect()
         } else {
@@ -705,7 +732,83 @@ impl<'t> Yaml<'t> {
                 .all(|i| i.alias.is_none() && i.as_map().is_some_and(|m| !m.is_empty()))
         });
         let src = self.src(node.span);
-        !list_of_maps && !src.contains('\n') && src.chars().count() <= self.width
+        if list_of_maps || src.contains('\n') || src.len() > 4 * self.width {
+            return false;
+        }
+        // Judged by the text it is written as (the order does not change its length).
+        let mut one_line = String::new();
+        match self.flow_text(node, &Unordered, &mut one_line) {
+            Ok(()) => one_line.chars().count() <= self.width,
+            Err(_) => true,
+        }
+    }
+
+    /// A flow collection on one line, its keys in order, one space after each `:`
+    /// and `,`, every scalar, alias and property as written.
+    fn flow_text<O: KeyOrder>(&self, node: &Node, order: &O, out: &mut String) -> R {
+        if node.alias.is_some() {
+            out.push_str(self.src(node.span));
+            return Ok(());
+        }
+        match &node.kind {
+            NodeKind::Scalar(_) => {
+                let src = self.src(node.span);
+                if src.contains('\n') {
+                    return Err(unsupported(
+                        "a scalar over several lines in a flow collection",
+                    ));
+                }
+                out.push_str(src);
+            }
+            NodeKind::Map(entries) => {
+                out.push('{');
+                for (n, &i) in ordered(entries, order).iter().enumerate() {
+                    let e = &entries[i];
+                    if n > 0 {
+                        out.push_str(", ");
+                    }
+                    let before = self.text[..e.key.span.start].trim_end_matches([' ', '\t']);
+                    if e.key.as_scalar().is_none() || !before.ends_with(['{', ',', '[']) {
+                        return Err(unsupported("a flow key with properties"));
+                    }
+                    out.push_str(self.src(e.key.span));
+                    let (_, gap) = self.after_key(&e.key, &e.value)?;
+                    if !gap.comments.is_empty() || gap.header.is_some() {
+                        return Err(unsupported("a flow entry with a comment"));
+                    }
+                    out.push(':');
+                    for p in &gap.props {
+                        out.push(' ');
+                        out.push_str(p);
+                    }
+                    if e.value.alias.is_some() || e.value.span.start < e.value.span.end {
+                        out.push(' ');
+                        self.flow_text(&e.value, &order.key(e.key_text().unwrap_or("")), out)?;
+                    }
+                }
+                out.push('}');
+            }
+            NodeKind::Seq(items) => {
+                out.push('[');
+                let inner = order.item();
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push_str(", ");
+                    }
+                    let gap = self.flow_gap(node, item)?;
+                    if !gap.comments.is_empty() || gap.header.is_some() {
+                        return Err(unsupported("a flow item with a comment"));
+                    }
+                    for p in &gap.props {
+                        out.push_str(p);
+                        out.push(' ');
+                    }
+                    self.flow_text(item, &inner, out)?;
+                }
+                out.push(']');
+            }
+        }
+        Ok(())
     }
 
     /// The text of a scalar or a kept flow collection, its continuation lines
@@ -812,7 +915,14 @@ impl<'t> Yaml<'t> {
                     self.out.push_str(self.nl);
                     pad(&mut self.out, child);
                 }
-                self.inline(v, child);
+                if self.has_comment(v.span) {
+                    // As written (its comments inside).
+                    self.inline(v, child);
+                } else {
+                    let mut one_line = String::new();
+                    self.flow_text(v, order, &mut one_line)?;
+                    self.out.push_str(&one_line);
+                }
                 self.trail(v.span.end);
                 self.out.push_str(self.nl);
                 Ok(())
