@@ -2,7 +2,8 @@
 //! is a record with a cursor marker `‸`; beside it `<file>.json` is the server's whole
 //! answer (blessed with `TRLS_BLESS=1`, then reviewed). Methods: completion, hover,
 //! definition, references, prepareRename, rename (to `renamed`), documentLink,
-//! documentSymbol, foldingRange, codeAction (at the cursor).
+//! documentSymbol, foldingRange, codeAction (at the cursor), formatting, rangeFormatting
+//! (of the cursor's line).
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +46,14 @@ fn params(method: &str, uri: &str, pos: &Value) -> (String, Value) {
         "codeAction" => (
             "textDocument/codeAction".into(),
             json!({"textDocument": doc, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}),
+        ),
+        "formatting" => (
+            "textDocument/formatting".into(),
+            json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
+        ),
+        "rangeFormatting" => (
+            "textDocument/rangeFormatting".into(),
+            json!({"textDocument": doc, "range": {"start": pos, "end": pos}, "options": {"tabSize": 2, "insertSpaces": true}}),
         ),
         m => (format!("textDocument/{m}"), json!({"textDocument": doc})),
     }
