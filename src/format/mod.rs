@@ -187,7 +187,12 @@ fn checked_layout(
         ))
     };
     let after = parse(&out.text, syntax);
-    if !after.errors.is_empty() {
+    if let Some(e) = after.errors.first() {
+        if e.message.contains("unknown anchor") {
+            return Err(FormatError::Layout(
+                "the schema's key order would put an alias before its anchor".into(),
+            ));
+        }
         return Err(refuse("its layout does not parse"));
     }
     let sort_top = !options.keep_top_order;

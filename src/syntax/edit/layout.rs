@@ -848,7 +848,9 @@ impl<'t> Yaml<'t> {
             return Err(unsupported("a key over several lines"));
         }
         // Nothing but indentation, `- `, `{` or `,` before the key.
-        let before = self.text[..e.key.span.start].trim_end_matches([' ', '\t']);
+        let before = self.text[..e.key.span.start]
+            .trim_end_matches([' ', '\t'])
+            .trim_start_matches('\u{feff}');
         if !(before.is_empty() || before.ends_with(['\n', '-', '{', ','])) {
             return Err(unsupported("a key with an anchor or a tag"));
         }
