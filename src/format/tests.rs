@@ -90,10 +90,7 @@ fn multi_line_scalars_are_re_indented_without_changing_their_value() {
 
 #[test]
 fn long_flow_collections_and_lists_of_mappings_become_block() {
-    let long = format!(
-        "conditions: [{}]\n",
-        vec!["Ulcerative Colitis"; 6].join(", ")
-    );
+    let long = format!("conditions: [{}]\n", ["Ulcerative Colitis"; 6].join(", "));
     let got = fmt(&long);
     assert!(
         got.starts_with("conditions:\n  - Ulcerative Colitis\n"),
