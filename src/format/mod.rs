@@ -168,8 +168,29 @@ fn parsed_ok(text: &str, syntax: Syntax) -> Result<Parsed, FormatError> {
     Ok(parsed)
 }
 
-/// Lay out, then check the result (see the module docs).
+const ALIAS_FIRST: &str = "the schema's key order would put an alias before its anchor";
+
+/// Lay out, then check the result (see the module docs). Where the schema's order
+/// would put an alias before its anchor, the top-level sections keep their order.
 fn checked_layout(
+    text: &str,
+    syntax: Syntax,
+    schema: &Schema,
+    options: &Options,
+) -> Result<layout::Layout, FormatError> {
+    match attempt(text, syntax, schema, options) {
+        Err(FormatError::Layout(why)) if why == ALIAS_FIRST && !options.keep_top_order => {
+            let keep = Options {
+                keep_top_order: true,
+                ..*options
+            };
+            attempt(text, syntax, schema, &keep)
+        }
+        other => other,
+    }
+}
+
+fn attempt(
     text: &str,
     syntax: Syntax,
     schema: &Schema,
@@ -187,11 +208,11 @@ fn checked_layout(
         ))
     };
     let after = parse(&out.text, syntax);
-    if let Some(e) = after.errors.first() {
+    let not_duplicate =
+        |e: &&crate::syntax::SyntaxError| !matches!(e.kind, SyntaxErrorKind::DuplicateKey { .. });
+    if let Some(e) = after.errors.iter().find(not_duplicate) {
         if e.message.contains("unknown anchor") {
-            return Err(FormatError::Layout(
-                "the schema's key order would put an alias before its anchor".into(),
-            ));
+            return Err(FormatError::Layout(ALIAS_FIRST.into()));
         }
         return Err(refuse("its layout does not parse"));
     }

@@ -654,7 +654,9 @@ impl<'t> Yaml<'t> {
             ));
         }
         // After the root: only comments and blanks.
-        let after = self.src(Span::new(root.span.end, self.text.len()));
+        // (The rest of the root's last line is its own: `key:` of an empty value, a
+        // comment, a closing `}`.)
+        let after = self.src(Span::new(self.line_end(root.span.end), self.text.len()));
         let mut rest = after;
         while let Some(line) = rest.lines().next() {
             let l = line.trim();
