@@ -405,3 +405,120 @@ mod lsp {
         );
     }
 }
+
+/// Every record of the project (rule fixtures, examples, protocol cases, fuzz
+/// seeds) that parses formats without the safety check failing, to a layout that
+/// formats to itself and checks the same as the record.
+#[test]
+fn every_record_of_the_project_formats_and_checks_the_same() {
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        if p.is_dir() {
+            for e in std::fs::read_dir(p).unwrap() {
+                walk(&e.unwrap().path(), out);
+            }
+        } else if trls::workspace::is_record(p) {
+            out.push(p.to_path_buf());
+        }
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for d in [
+        "tests/fixtures",
+        "examples/records",
+        "tests/lsp/cases",
+        "fuzz/seeds",
+    ] {
+        walk(&root.join(d), &mut files);
+    }
+    files.sort();
+    assert!(files.len() > 100, "{}", files.len());
+    let schema = Schema::builtin();
+    let mut failures = Vec::new();
+    let mut changed = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let syn = syntax(f);
+        match format::format(&text, syn, &schema) {
+            Ok(out) if out.changed => {
+                changed += 1;
+                let again = format::format(&out.text, syn, &schema).map(|a| a.changed);
+                if again != Ok(false) {
+                    failures.push(format!("{}: not idempotent ({again:?})", f.display()));
+                }
+                if findings(&text, syn) != findings(&out.text, syn) {
+                    failures.push(format!("{}: checks differently", f.display()));
+                }
+            }
+            Ok(_) | Err(FormatError::Syntax { .. }) => {}
+            Err(e) if e.to_string().contains("safely") => {
+                failures.push(format!("{}: {e}", f.display()))
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(changed > 100, "{changed}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Large and deep records: linear time, and no stack overflow on a 2 MB thread
+/// (the language server's blocking threads) at the parser's depth limit.
+#[test]
+fn hostile_records_format_in_linear_time_and_bounded_stack() {
+    let long_flow = format!(
+        "trf: 1\nkeywords: [{}]\n",
+        (0..40_000)
+            .map(|i| format!("k{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let many_items = format!(
+        "trf: 1\narms:\n{}",
+        (0..20_000)
+            .map(|i| format!("    -   label: L{i}  # c{i}\n        id: a{i}\n"))
+            .collect::<String>()
+    );
+    let json = format!(
+        "{{\"trf\": 1, \"keywords\": [{}]}}",
+        (0..40_000)
+            .map(|i| format!("\"k{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let depth = trls::syntax::MAX_DEPTH - 2;
+    let deep_block: String = (0..depth)
+        .map(|d| format!("{}k{d}:\n", "  ".repeat(d)))
+        .collect::<String>()
+        + &"  ".repeat(depth)
+        + "x: 1\n";
+    let deep_flow = format!("notes: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let deep_json = format!("{{\"a\": {}1{}}}", "[".repeat(depth), "]".repeat(depth));
+    let cases = [
+        (long_flow, Syntax::Yaml),
+        (many_items, Syntax::Yaml),
+        (json, Syntax::Json),
+        (deep_block, Syntax::Yaml),
+        (deep_flow, Syntax::Yaml),
+        (deep_json, Syntax::Json),
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let schema = Schema::builtin();
+            for (text, syn) in &cases {
+                let t = std::time::Instant::now();
+                let out = format::format(text, *syn, &schema);
+                let spent = t.elapsed();
+                assert!(out.is_ok(), "{:?}", out.err());
+                assert!(
+                    spent < std::time::Duration::from_secs(20),
+                    "{} bytes took {spent:?}",
+                    text.len()
+                );
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

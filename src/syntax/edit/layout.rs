@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 
-use super::super::{Comment, Node, NodeKind, Parsed, ScalarStyle, Span, Syntax};
+use super::super::{Comment, LineIndex, Node, NodeKind, Parsed, ScalarStyle, Span, Syntax};
 
 /// The caller's canonical key order, as a cursor that follows the tree down.
 pub trait KeyOrder: Sized {
@@ -129,6 +129,7 @@ fn json_document<O: KeyOrder>(text: &str, root: &Node, order: &O, options: &Opti
         out.push('\u{feff}');
     }
     let mut sections = Vec::new();
+    let lines = LineIndex::new(text);
     let entries = root.as_map().unwrap_or_default();
     if entries.is_empty() {
         out.push_str("{}");
@@ -142,7 +143,7 @@ fn json_document<O: KeyOrder>(text: &str, root: &Node, order: &O, options: &Opti
         };
         for (n, &i) in idx.iter().enumerate() {
             let e = &entries[i];
-            let key_line = text[..e.key.span.start].rfind('\n').map_or(0, |p| p + 1);
+            let key_line = lines.line_start(lines.line_of(e.key.span.start));
             sections.push((key_line, out.len()));
             pad(&mut out, 2);
             out.push_str(&text[e.key.span.start..e.key.span.end]);
@@ -257,6 +258,7 @@ struct Gap<'t> {
 
 struct Yaml<'t> {
     text: &'t str,
+    lines: LineIndex,
     nl: &'static str,
     width: usize,
     keep_top_order: bool,
@@ -285,6 +287,7 @@ impl<'t> Yaml<'t> {
     fn new(text: &'t str, parsed: &'t Parsed, options: &Options) -> Self {
         Yaml {
             text,
+            lines: LineIndex::new(text),
             nl: line_break(text),
             width: options.width,
             keep_top_order: options.keep_top_order,
@@ -300,16 +303,18 @@ impl<'t> Yaml<'t> {
     }
 
     fn line_start(&self, at: usize) -> usize {
-        self.text[..at.min(self.text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1)
+        self.lines
+            .line_start(self.lines.line_of(at.min(self.text.len())))
     }
 
+    /// The offset of the `\n` ending the line at `at` (or the text's end).
     fn line_end(&self, at: usize) -> usize {
-        let at = at.min(self.text.len());
-        self.text[at..]
-            .find('\n')
-            .map_or(self.text.len(), |i| at + i)
+        let line = self.lines.line_of(at.min(self.text.len()));
+        if line + 1 < self.lines.line_count() {
+            self.lines.line_start(line + 1) - 1
+        } else {
+            self.text.len()
+        }
     }
 
     fn col(&self, at: usize) -> usize {
@@ -797,7 +802,7 @@ impl<'t> Yaml<'t> {
                     if n > 0 {
                         out.push_str(", ");
                     }
-                    let gap = self.flow_gap(node, item)?;
+                    let gap = self.flow_gap(node, n)?;
                     if !gap.comments.is_empty() || gap.header.is_some() {
                         return Err(unsupported("a flow item with a comment"));
                     }
@@ -954,8 +959,8 @@ impl<'t> Yaml<'t> {
             }
             NodeKind::Seq(items) => {
                 let inner = order.item();
-                for item in items {
-                    self.item(v, item, indent, &inner)?;
+                for n in 0..items.len() {
+                    self.item(v, n, indent, &inner, false)?;
                 }
             }
             NodeKind::Scalar(_) => return Err(unsupported("a scalar where a collection was")),
@@ -965,10 +970,20 @@ impl<'t> Yaml<'t> {
         Ok(())
     }
 
-    /// `- item` at `indent`.
-    fn item<O: KeyOrder>(&mut self, seq: &Node, item: &Node, indent: usize, order: &O) -> R {
+    /// `- item` at `indent` (`inline`: after the `- ` of the list holding this one).
+    fn item<O: KeyOrder>(
+        &mut self,
+        seq: &Node,
+        n: usize,
+        indent: usize,
+        order: &O,
+        inline: bool,
+    ) -> R {
+        let Some(item) = seq.as_seq().and_then(|items| items.get(n)) else {
+            return Err(unsupported("a list item out of place"));
+        };
         let (start, gap) = if seq.is_flow() {
-            (item.span.start, self.flow_gap(seq, item)?)
+            (item.span.start, self.flow_gap(seq, n)?)
         } else {
             let dash = self.dash(item)?;
             let to = if matches!(
@@ -993,7 +1008,9 @@ impl<'t> Yaml<'t> {
             let idx = ordered(entries, order);
             let first = &entries[idx[0]];
             self.leading_of(first.key.span.start, indent);
-            pad(&mut self.out, indent);
+            if !inline {
+                pad(&mut self.out, indent);
+            }
             self.out.push_str("- ");
             self.gap_comments_refuse(&gap)?;
             for (n, &i) in idx.iter().enumerate() {
@@ -1009,7 +1026,27 @@ impl<'t> Yaml<'t> {
             self.comment_lines(closing, indent + 2);
             return Ok(());
         }
-        pad(&mut self.out, indent);
+        let list = item.as_seq().filter(|l| {
+            item.alias.is_none()
+                && !l.is_empty()
+                && !self.stays_flow(item)
+                && gap.props.is_empty()
+                && gap.comments.is_empty()
+        });
+        if !inline {
+            pad(&mut self.out, indent);
+        }
+        if let Some(list) = list {
+            // A list in a list: its first item on this `-` line (`- - x`).
+            self.out.push_str("- ");
+            let inner = order.item();
+            for k in 0..list.len() {
+                self.item(item, k, indent + 2, &inner, k == 0)?;
+            }
+            let closing = self.closing.remove(&item.span.start);
+            self.comment_lines(closing, indent + 2);
+            return Ok(());
+        }
         self.out.push('-');
         self.value(item, gap, indent, order)
     }
@@ -1023,12 +1060,11 @@ impl<'t> Yaml<'t> {
     }
 
     /// Properties before an item of a flow list (after its `[` or `,`).
-    fn flow_gap(&self, seq: &Node, item: &Node) -> Result<Gap<'t>, String> {
+    fn flow_gap(&self, seq: &Node, pos: usize) -> Result<Gap<'t>, String> {
         let items = seq.as_seq().unwrap_or_default();
-        let pos = items
-            .iter()
-            .position(|i| std::ptr::eq(i, item))
-            .unwrap_or(0);
+        let Some(item) = items.get(pos) else {
+            return Err(unsupported("a list item out of place"));
+        };
         let from = if pos == 0 {
             seq.span.start + 1
         } else {
