@@ -155,3 +155,13 @@ fn edits_between_leave_common_lines_out() {
     let e = edits_between("a\n", "a\nb\n");
     assert_eq!(crate::syntax::edit::apply("a\n", &e), "a\nb\n");
 }
+
+#[test]
+fn a_comment_after_a_flow_collection_laid_out_as_block_is_kept() {
+    let long = "{id: a, type: EXPERIMENTAL, label: A label long enough to go over the line width}";
+    let got = fmt(&format!(
+        "arms:\n  - {long}  # first\nnotes: {long}  # second\n"
+    ));
+    assert!(got.starts_with("arms:\n  # first\n  - id: a\n"), "{got}");
+    assert!(got.contains("notes:  # second\n  id: a\n"), "{got}");
+}

@@ -489,17 +489,40 @@ impl<'t> Yaml<'t> {
 
     /// A comment after `end` on its line, two spaces after the content.
     fn trail(&mut self, end: usize) {
+        if let Some(i) = self.take_trail(end) {
+            self.out.push_str("  ");
+            self.out
+                .push_str(self.src(self.comments[i].span).trim_end());
+        }
+    }
+
+    /// The comment after `end` on its line, if not yet written (now it is).
+    fn take_trail(&mut self, end: usize) -> Option<usize> {
         let ls = self.line_start(end);
-        if let Some(&i) = self.same_line.get(&ls) {
-            let c = self.comments[i].span;
-            if !self.done[i]
-                && c.start >= end
-                && self.text[end..c.start].chars().all(char::is_whitespace)
-            {
-                self.done[i] = true;
-                self.out.push_str("  ");
-                self.out.push_str(self.src(c).trim_end());
-            }
+        let &i = self.same_line.get(&ls)?;
+        let c = self.comments[i].span;
+        let after = !self.done[i]
+            && c.start >= end
+            && self.text[end..c.start].chars().all(char::is_whitespace);
+        self.done[i] |= after;
+        after.then_some(i)
+    }
+
+    /// A flow collection laid out as block: the comment after its closing bracket
+    /// goes on its own line at `indent` (before the collection's first line).
+    fn flow_trail_above(&mut self, node: &Node, indent: usize) {
+        if node.is_flow() {
+            let c = self.take_trail(node.span.end);
+            self.done_comment_lines(c, indent);
+        }
+    }
+
+    fn done_comment_lines(&mut self, c: Option<usize>, indent: usize) {
+        if let Some(i) = c {
+            pad(&mut self.out, indent);
+            self.out
+                .push_str(self.src(self.comments[i].span).trim_end());
+            self.out.push_str(self.nl);
         }
     }
 
@@ -939,6 +962,10 @@ impl<'t> Yaml<'t> {
             NodeKind::Map(_) | NodeKind::Seq(_) => {
                 self.props(&gap);
                 self.gap_comments(&gap);
+                if v.is_flow() {
+                    // Laid out as block: the comment after it goes on the key line.
+                    self.trail(v.span.end);
+                }
                 self.out.push_str(self.nl);
                 self.collection(v, child, order)
             }
@@ -1009,6 +1036,7 @@ impl<'t> Yaml<'t> {
             let first = &entries[idx[0]];
             self.leading_of(first.key.span.start, indent);
             if !inline {
+                self.flow_trail_above(item, indent);
                 pad(&mut self.out, indent);
             }
             self.out.push_str("- ");
@@ -1034,6 +1062,9 @@ impl<'t> Yaml<'t> {
                 && gap.comments.is_empty()
         });
         if !inline {
+            if list.is_some() {
+                self.flow_trail_above(item, indent);
+            }
             pad(&mut self.out, indent);
         }
         if let Some(list) = list {
