@@ -512,7 +512,9 @@ fn hostile_records_format_in_linear_time_and_bounded_stack() {
                 let spent = t.elapsed();
                 assert!(out.is_ok(), "{:?}", out.err());
                 assert!(
-                    spent < std::time::Duration::from_secs(20),
+                    // Generous: a debug build on a loaded machine (a megabyte takes
+                    // seconds there, milliseconds in release).
+                    spent < std::time::Duration::from_secs(90),
                     "{} bytes took {spent:?}",
                     text.len()
                 );

@@ -18,6 +18,10 @@ use crate::syntax::edit::layout::{self, KeyOrder, Options};
 use crate::syntax::edit::TextEdit;
 use crate::syntax::{parse, LineIndex, Node, NodeKind, Parsed, Span, Syntax, SyntaxErrorKind};
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde_json::Value;
 
 /// Why a record was not formatted (nothing was changed).
@@ -41,11 +45,24 @@ impl std::fmt::Display for FormatError {
     }
 }
 
-/// The schema's property order, as a cursor into the schema.
-#[derive(Clone, Copy)]
+/// The schema's property order, as a cursor into the schema. What a schema node
+/// says about its keys is worked out once per node and shared by every cursor
+/// made from the same root (a record's mappings are many, the schema's few).
+#[derive(Clone)]
 pub struct SchemaOrder<'s> {
     root: &'s Value,
-    at: Option<&'s Value>,
+    at: Option<Rc<Keys<'s>>>,
+    cache: Rc<RefCell<HashMap<*const Value, Rc<Keys<'s>>>>>,
+}
+
+/// The keys a schema node knows, merged over `$ref`s and combinators.
+struct Keys<'s> {
+    /// Property names in the schema's order (first occurrence).
+    rank: HashMap<&'s str, usize>,
+    /// Each property's schema (the first one found).
+    props: HashMap<&'s str, &'s Value>,
+    additional: Option<&'s Value>,
+    items: Option<&'s Value>,
 }
 
 /// Follow `$ref`s and combinators so far at most.
@@ -53,22 +70,56 @@ const MAX_SCHEMA_DEPTH: usize = 16;
 
 impl<'s> SchemaOrder<'s> {
     pub fn new(schema: &'s Value) -> Self {
-        SchemaOrder {
+        let cache = Rc::new(RefCell::new(HashMap::new()));
+        let mut order = SchemaOrder {
             root: schema,
-            at: Some(schema),
-        }
+            at: None,
+            cache,
+        };
+        order.at = order.keys(Some(schema));
+        order
     }
 
-    /// The object schemas that make up `at`: itself, what it `$ref`s, and the
+    fn keys(&self, at: Option<&'s Value>) -> Option<Rc<Keys<'s>>> {
+        let at = at?;
+        if let Some(k) = self.cache.borrow().get(&(at as *const Value)) {
+            return Some(k.clone());
+        }
+        let mut parts = Vec::new();
+        self.gather(at, 0, &mut parts);
+        let mut keys = Keys {
+            rank: HashMap::new(),
+            props: HashMap::new(),
+            additional: None,
+            items: None,
+        };
+        for p in parts {
+            for (name, schema) in p
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let next = keys.rank.len();
+                keys.rank.entry(name.as_str()).or_insert(next);
+                keys.props.entry(name.as_str()).or_insert(schema);
+            }
+            if keys.additional.is_none() {
+                keys.additional = p.get("additionalProperties").filter(|a| a.is_object());
+            }
+            if keys.items.is_none() {
+                keys.items = p.get("items").filter(|i| i.is_object());
+            }
+        }
+        let keys = Rc::new(keys);
+        self.cache
+            .borrow_mut()
+            .insert(at as *const Value, keys.clone());
+        Some(keys)
+    }
+
+    /// The object schemas that make up `v`: itself, what it `$ref`s, and the
     /// branches of its combinators, in the schema's order.
-    fn parts(&self) -> Vec<&'s Value> {
-        let mut out = Vec::new();
-        if let Some(at) = self.at {
-            self.gather(at, 0, &mut out);
-        }
-        out
-    }
-
     fn gather(&self, v: &'s Value, depth: usize, out: &mut Vec<&'s Value>) {
         if depth > MAX_SCHEMA_DEPTH || !v.is_object() {
             return;
@@ -97,51 +148,27 @@ impl<'s> SchemaOrder<'s> {
     fn to(&self, at: Option<&'s Value>) -> Self {
         SchemaOrder {
             root: self.root,
-            at,
+            at: self.keys(at),
+            cache: self.cache.clone(),
         }
     }
 }
 
 impl KeyOrder for SchemaOrder<'_> {
     fn key(&self, key: &str) -> Self {
-        let parts = self.parts();
-        let found = parts
-            .iter()
-            .find_map(|p| p.get("properties").and_then(|ps| ps.get(key)))
-            .or_else(|| {
-                parts
-                    .iter()
-                    .find_map(|p| p.get("additionalProperties").filter(|a| a.is_object()))
-            });
+        let found = self
+            .at
+            .as_ref()
+            .and_then(|k| k.props.get(key).copied().or(k.additional));
         self.to(found)
     }
 
     fn item(&self) -> Self {
-        let found = self
-            .parts()
-            .iter()
-            .find_map(|p| p.get("items").filter(|i| i.is_object()));
-        self.to(found)
+        self.to(self.at.as_ref().and_then(|k| k.items))
     }
 
     fn rank(&self, key: &str) -> Option<usize> {
-        let mut seen: Vec<&str> = Vec::new();
-        for p in self.parts() {
-            for name in p
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|o| o.keys())
-            {
-                if name == key {
-                    return Some(seen.iter().position(|s| *s == key).unwrap_or(seen.len()));
-                }
-                if !seen.contains(&name.as_str()) {
-                    seen.push(name);
-                }
-            }
-        }
-        None
+        self.at.as_ref()?.rank.get(key).copied()
     }
 }
 
