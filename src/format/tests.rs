@@ -165,3 +165,15 @@ fn a_comment_after_a_flow_collection_laid_out_as_block_is_kept() {
     assert!(got.starts_with("arms:\n  # first\n  - id: a\n"), "{got}");
     assert!(got.contains("notes:  # second\n  id: a\n"), "{got}");
 }
+
+#[test]
+fn no_blank_line_joins_a_keep_chomped_block_scalar() {
+    let text = "trf: 1\ntitle: |+\n    kept\n\nconditions:\n  - a\n";
+    let got = fmt(text);
+    assert_eq!(got, "trf: 1\ntitle: |+\n  kept\n\nconditions:\n  - a\n");
+    let got = fmt("trf: 1\narms:\n  - id: a\n    description: >+ # kept\n      x\n\nnotes: n\n");
+    assert_eq!(
+        got,
+        "trf: 1\n\narms:\n  - id: a\n    description: >+  # kept\n      x\n\nnotes: n\n"
+    );
+}

@@ -703,13 +703,16 @@ impl<'t> Yaml<'t> {
         };
         let mut sections = Vec::new();
         let mut last_list = false;
+        let mut last_keeps = false;
         for (n, &i) in idx.iter().enumerate() {
             let e = &entries[i];
             let list = self.block_list(&e.value);
-            if n > 0 && (list || last_list) {
+            // (After a `|+` block scalar a blank line would be part of its value.)
+            if n > 0 && (list || last_list) && !last_keeps {
                 self.out.push_str(self.nl);
             }
             last_list = list;
+            last_keeps = self.ends_with_keep(&e.value, &order.key(e.key_text().unwrap_or("")));
             self.leading_of(e.key.span.start, 0);
             sections.push((self.line_start(e.key.span.start), self.out.len()));
             let inner = order.key(e.key_text().unwrap_or(""));
@@ -730,6 +733,49 @@ impl<'t> Yaml<'t> {
             text: self.out,
             sections,
         })
+    }
+
+    /// Whether the last thing written of a value is a `|+` / `>+` block scalar.
+    fn ends_with_keep<O: KeyOrder>(&self, node: &Node, order: &O) -> bool {
+        let mut node = node;
+        let mut order_at = None::<O>;
+        for _ in 0..=super::super::MAX_DEPTH {
+            if node.alias.is_some() || node.is_flow() {
+                return false;
+            }
+            let o = order_at.as_ref().unwrap_or(order);
+            match &node.kind {
+                NodeKind::Scalar(s) => {
+                    if !matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                        return false;
+                    }
+                    // The header is on the last non-blank line before the content.
+                    let before = self.text[..node.span.start].trim_end();
+                    let line = &before[self.line_start(before.len())..];
+                    return line
+                        .find([' ', '\t'])
+                        .and_then(|_| line.split([' ', '\t']).find(|t| t.starts_with(['|', '>'])))
+                        .is_some_and(|h| h.contains('+'));
+                }
+                NodeKind::Map(entries) => match ordered(entries, o).last() {
+                    Some(&i) => {
+                        let next = o.key(entries[i].key_text().unwrap_or(""));
+                        node = &entries[i].value;
+                        order_at = Some(next);
+                    }
+                    None => return false,
+                },
+                NodeKind::Seq(items) => match items.last() {
+                    Some(last) => {
+                        let next = o.item();
+                        node = last;
+                        order_at = Some(next);
+                    }
+                    None => return false,
+                },
+            }
+        }
+        false
     }
 
     /// Whether a value is written as a block list (after layout).
