@@ -524,3 +524,16 @@ fn hostile_records_format_in_linear_time_and_bounded_stack() {
         .join()
         .unwrap();
 }
+
+/// Found by `fuzz/format`: a YAML record written as one flow mapping over several
+/// lines is laid out as block; range formatting then lays out all of it (a section
+/// alone would be block text inside the flow mapping).
+#[test]
+fn range_formatting_a_flow_mapping_record_lays_out_all_of_it() {
+    let text = "{trf: 1,\n  id: X,\n  title: T,\n  dates: {start: 2024-01-01}}\n";
+    let schema = Schema::builtin();
+    let at = text.find("title").unwrap();
+    let edits = format::range_edits(text, Syntax::Yaml, &schema, Span::empty(at)).unwrap();
+    let out = apply(text, &edits);
+    assert_eq!(out, "trf: 1\nid: X\ntitle: T\ndates: {start: 2024-01-01}\n");
+}

@@ -57,7 +57,8 @@ impl Default for Options {
 }
 
 /// A laid-out document: its text, and for each top-level entry (in output order)
-/// where its key line starts in the source and in the output.
+/// where its key line starts in the source and in the output (none when the
+/// document is laid out as one piece: a YAML record written as a flow mapping).
 #[derive(Debug)]
 pub struct Layout {
     pub text: String,
@@ -717,6 +718,11 @@ impl<'t> Yaml<'t> {
             sections.push((self.line_start(e.key.span.start), self.out.len()));
             let inner = order.key(e.key_text().unwrap_or(""));
             self.entry(e, 0, &inner)?;
+        }
+        if root.is_flow() {
+            // Laid out as block, the mapping is one piece: its sections are not
+            // independent (a section alone would be block among flow text).
+            sections.clear();
         }
         let closing = self.closing.remove(&root.span.start);
         self.comment_lines(closing, 0);
