@@ -526,8 +526,8 @@ fn hostile_records_format_in_linear_time_and_bounded_stack() {
 }
 
 /// Found by `fuzz/format`: a YAML record written as one flow mapping over several
-/// lines is laid out as block; range formatting then lays out all of it (a section
-/// alone would be block text inside the flow mapping).
+/// lines is laid out as block, one with indented keys moves them to column 0; range
+/// formatting then lays out all of it (a section alone would not fit its neighbours).
 #[test]
 fn range_formatting_a_flow_mapping_record_lays_out_all_of_it() {
     let text = "{trf: 1,\n  id: X,\n  title: T,\n  dates: {start: 2024-01-01}}\n";
@@ -536,4 +536,9 @@ fn range_formatting_a_flow_mapping_record_lays_out_all_of_it() {
     let edits = format::range_edits(text, Syntax::Yaml, &schema, Span::empty(at)).unwrap();
     let out = apply(text, &edits);
     assert_eq!(out, "trf: 1\nid: X\ntitle: T\ndates: {start: 2024-01-01}\n");
+    // The same for a record whose keys are all indented (they move to column 0).
+    let text = "  trf: 1\n  id: X\n  title: T\n";
+    let at = text.find("title").unwrap();
+    let edits = format::range_edits(text, Syntax::Yaml, &schema, Span::empty(at)).unwrap();
+    assert_eq!(apply(text, &edits), "trf: 1\nid: X\ntitle: T\n");
 }

@@ -252,21 +252,7 @@ fn attempt(
     if !same {
         return Err(refuse("a value would change"));
     }
-    let comments = |p: &Parsed, t: &str| {
-        let mut v: Vec<String> = p
-            .comments
-            .iter()
-            .map(|c| {
-                t.get(c.span.start..c.span.end)
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    if comments(&before, text) != comments(&after, &out.text) {
+    if comment_texts(&before, text) != comment_texts(&after, &out.text) {
         return Err(refuse("a comment would be lost"));
     }
     let again =
@@ -406,7 +392,36 @@ pub fn range_edits(
             edits.push(e);
         }
     }
+    // The sections laid out among the others: the same values and comments, or
+    // (should a section depend on its neighbours) the whole document.
+    let partial = crate::syntax::edit::apply(text, &edits);
+    let (before, after) = (parse(text, syntax), parse(&partial, syntax));
+    let order = SchemaOrder::new(schema.json());
+    let same = after.errors.len() == before.errors.len()
+        && match (&before.root, &after.root) {
+            (Some(a), Some(b)) => same_tree(a, b, &order, false),
+            _ => false,
+        }
+        && comment_texts(&before, text) == comment_texts(&after, &partial);
+    if !same {
+        return Ok(edits_between(text, &out.text));
+    }
     Ok(edits)
+}
+
+fn comment_texts(p: &Parsed, text: &str) -> Vec<String> {
+    let mut v: Vec<String> = p
+        .comments
+        .iter()
+        .map(|c| {
+            text.get(c.span.start..c.span.end)
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 #[cfg(test)]

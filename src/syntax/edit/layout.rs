@@ -58,7 +58,8 @@ impl Default for Options {
 
 /// A laid-out document: its text, and for each top-level entry (in output order)
 /// where its key line starts in the source and in the output (none when the
-/// document is laid out as one piece: a YAML record written as a flow mapping).
+/// document is laid out as one piece: a YAML record written as a flow mapping or
+/// with its keys right of column 0).
 #[derive(Debug)]
 pub struct Layout {
     pub text: String,
@@ -454,6 +455,11 @@ impl<'t> Yaml<'t> {
             let mut at = prev.map(|p| p.coll);
             let mut closed = None;
             while let Some(k) = at {
+                // Never the document's own mapping: a comment stays in the section
+                // it stands in (range formatting relies on it).
+                if colls[k].parent.is_none() {
+                    break;
+                }
                 if colls[k].child_col <= col {
                     closed = Some(colls[k].at);
                     break;
@@ -719,9 +725,14 @@ impl<'t> Yaml<'t> {
             let inner = order.key(e.key_text().unwrap_or(""));
             self.entry(e, 0, &inner)?;
         }
-        if root.is_flow() {
-            // Laid out as block, the mapping is one piece: its sections are not
-            // independent (a section alone would be block among flow text).
+        if root.is_flow()
+            || entries
+                .first()
+                .is_some_and(|e| self.col(e.key.span.start) != 0)
+        {
+            // Laid out as block (or moved to column 0), the mapping is one piece:
+            // its sections are not independent (a section alone would be block
+            // among flow text, or at another column than its neighbours).
             sections.clear();
         }
         let closing = self.closing.remove(&root.span.start);
