@@ -7,6 +7,7 @@ pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod format;
 pub mod ide;
 pub mod ids;
 #[cfg(feature = "lsp")]

@@ -35,6 +35,22 @@ fn every_snapshot_drafts_its_expected_record_which_checks_clean() {
         };
         let draft = import::draft(&snapshot.study);
         drafted += 1;
+        // Written in the canonical layout: `trls fmt` changes nothing.
+        match trls::format::format(
+            &draft.text,
+            trls::syntax::Syntax::Yaml,
+            Config::default().schema(),
+        ) {
+            Ok(f) if f.changed => failures.push(format!(
+                "{}: not in the canonical layout:\n{}",
+                draft.file_name, f.text
+            )),
+            Ok(_) => {}
+            Err(e) => failures.push(format!(
+                "{}: the formatter refuses it: {e}",
+                draft.file_name
+            )),
+        }
         let expected = path.with_file_name("expected").join(&draft.file_name);
         std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
         common::compare(&expected, &draft.text, &mut failures);

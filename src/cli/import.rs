@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use trls::config::Config;
 use trls::engine;
+use trls::format;
 use trls::registry::{import, Snapshot};
+use trls::syntax::Syntax;
 
 /// Returns the exit status: 0 when every snapshot was drafted (or its record
 /// exists already), 1 when a snapshot could not be read, 2 when the output folder
@@ -52,7 +54,12 @@ pub fn run(files: &[PathBuf], out: Option<&Path>) -> u8 {
                 continue;
             }
         };
-        let draft = import::draft(&snapshot.study);
+        let mut draft = import::draft(&snapshot.study);
+        // Laid out as `trls fmt` would (the draft is written in that layout already;
+        // the formatter has the last word).
+        if let Ok(f) = format::format(&draft.text, Syntax::Yaml, Config::default().schema()) {
+            draft.text = f.text;
+        }
         let target = out_dir.join(&draft.file_name);
         // `create_new`: an existing record is never overwritten, even by a race.
         let created = std::fs::OpenOptions::new()

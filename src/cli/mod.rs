@@ -11,6 +11,8 @@ mod diff;
 mod import;
 mod info;
 
+mod fmt;
+
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -33,6 +35,8 @@ struct Cli {
 enum Command {
     /// Check record files; PATH is a file or a folder (default: .)
     Check(check::CheckArgs),
+    /// Lay records out in the canonical layout; PATH is a file or a folder (default: .)
+    Fmt(fmt::FmtArgs),
     /// Language server on stdin/stdout
     Lsp {
         /// Accepted and ignored (clients append it)
@@ -85,6 +89,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Check(args) => check::check(args),
+        Command::Fmt(args) => fmt::run(args),
         Command::Explain(args) => info::explain(&args),
         Command::Rules(args) => info::rules(&args),
         Command::Schema { config } => info::schema(config),

@@ -22,6 +22,7 @@ pub mod convert;
 pub mod document;
 mod editing;
 mod explain;
+mod formatting;
 pub mod framing;
 mod navigation;
 mod presentation;

@@ -180,6 +180,8 @@ impl LanguageServer for Backend {
                 }),
                 selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: super::formatting::document_capability(),
+                document_range_formatting_provider: super::formatting::range_capability(),
                 ..super::navigation::capabilities()
             },
             server_info: Some(ServerInfo {
@@ -291,6 +293,17 @@ impl LanguageServer for Backend {
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         super::navigation::folding_range(self, params).await
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.format_document(params).await
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        self.format_range(params).await
     }
 
     async fn symbol(

@@ -684,8 +684,8 @@ pub fn draft(study: &Study) -> Draft {
         Value::List(vec![Value::Map(vec![
             Entry::new("id", s("registry")),
             Entry::new("kind", s("REGISTRY")),
-            Entry::new("registry_id", s(&nct)),
             Entry::new("url", s(&format!("https://clinicaltrials.gov/study/{nct}"))),
+            Entry::new("registry_id", s(&nct)),
         ])]),
     ));
     if !not_stated.is_empty() {

@@ -15,6 +15,11 @@
 //! - removals take their line (block) or their comma (flow, JSON) with them, and
 //!   are refused (`None`) where they cannot be done cleanly (text that defines an
 //!   anchor, comments in the way, unusual layout).
+//!
+//! [`layout`] writes a whole document in the canonical layout (the formatter's
+//! writer), by the same rule: every token is copied as written.
+
+pub mod layout;
 
 pub mod emit;
 

@@ -4,7 +4,8 @@
 //! definition, references, prepareRename, rename (to `renamed`), documentLink,
 //! documentSymbol, foldingRange, codeAction (at the cursor); inlayHint (the whole
 //! document), semanticTokens (full), semanticTokensRange (the cursor's line),
-//! codeLens, selectionRange and documentHighlight (at the cursor).
+//! codeLens, selectionRange and documentHighlight (at the cursor); formatting,
+//! rangeFormatting (of the cursor's line).
 
 use std::path::{Path, PathBuf};
 
@@ -69,6 +70,14 @@ fn params(method: &str, uri: &str, pos: &Value) -> (String, Value) {
             json!({"textDocument": doc, "positions": [pos]}),
         ),
         "documentHighlight" => ("textDocument/documentHighlight".into(), at),
+        "formatting" => (
+            "textDocument/formatting".into(),
+            json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
+        ),
+        "rangeFormatting" => (
+            "textDocument/rangeFormatting".into(),
+            json!({"textDocument": doc, "range": {"start": pos, "end": pos}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        ),
         m => (format!("textDocument/{m}"), json!({"textDocument": doc})),
     }
 }
