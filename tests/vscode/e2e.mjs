@@ -208,11 +208,8 @@ async function presentation(page) {
 // Format Document puts the keys in the format's order (comments kept), then the
 // quick fix "ignore TRF013 on this line" silences the misspelt status.
 async function formatAndIgnore(page) {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input');
-  await page.keyboard.type('scrambled.trial.yaml');
-  await page.waitForSelector('.quick-input-list .monaco-list-row');
-  await page.keyboard.press('Enter');
+  // Opened from the Explorer (the documentation tab has the focus).
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'scrambled.trial.yaml' }).first().click();
   await page.waitForSelector('.tab.active[aria-label*="scrambled.trial.yaml"]');
   const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
   await editor.click();
@@ -335,6 +332,7 @@ try {
     await page.screenshot({ path: screenshot });
     console.log(`screenshot: ${screenshot}`);
   }
+  await presentation(page);
 
   // A diagnostic's code links to the rule's documentation: a read-only tab with
   // what `trls explain` prints.
@@ -343,7 +341,6 @@ try {
   await page.waitForSelector('.tab.active[aria-label*="TRF011"]');
   const docText = await page.locator('.monaco-editor .view-lines', { hasText: 'unknown-key' }).first().innerText();
   check('the code link opens the documentation of TRF011', /unknown-key/.test(docText), docText);
-  await presentation(page);
   await formatAndIgnore(page);
 } catch (e) {
   if (context) {
