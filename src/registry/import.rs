@@ -56,11 +56,16 @@ fn date(v: &str) -> Option<String> {
 pub fn age(v: &str) -> Option<String> {
     let mut parts = v.split_whitespace();
     let n = parts.next()?;
-    let unit = parts.next()?.to_ascii_lowercase();
+    let unit = parts.next()?;
     if parts.next().is_some() || n.parse::<f64>().is_err() {
         return None;
     }
-    let u = match unit.trim_end_matches('s') {
+    Some(format!("{n} {}", time_unit(&unit)?))
+}
+
+/// The UCUM unit of a time word as registries write it (`Years`, `week`, `days`).
+fn time_unit(word: &str) -> Option<&'static str> {
+    Some(match word.to_ascii_lowercase().trim_end_matches('s') {
         "year" => "a",
         "month" => "mo",
         "week" => "wk",
@@ -68,8 +73,7 @@ pub fn age(v: &str) -> Option<String> {
         "hour" => "h",
         "minute" => "min",
         _ => return None,
-    };
-    Some(format!("{n} {u}"))
+    })
 }
 
 /// A time frame that is a plain list of times (`Baseline, 24 weeks and 52 weeks`,
@@ -92,16 +96,7 @@ pub fn timepoints(frame: &str) -> Option<Vec<String>> {
             [unit, n] if n.parse::<f64>().is_ok() => (*n, *unit),
             _ => return None,
         };
-        let u = match unit.to_ascii_lowercase().trim_end_matches('s') {
-            "year" => "a",
-            "month" => "mo",
-            "week" => "wk",
-            "day" => "d",
-            "hour" => "h",
-            "minute" => "min",
-            _ => return None,
-        };
-        out.push(format!("{n} {u}"));
+        out.push(format!("{n} {}", time_unit(unit)?));
     }
     (!out.is_empty()).then_some(out)
 }
@@ -233,13 +228,7 @@ pub fn draft(study: &Study) -> Draft {
         format!("{nct}.trial.yaml"),
         format!(
             "Drafted by `trls import ctgov` from the ClinicalTrials.gov snapshot of {nct}{}.",
-            study
-                .protocol_section
-                .status_module
-                .last_update_post_date_struct
-                .as_ref()
-                .and_then(|d| nonempty(&d.date))
-                .map_or_else(String::new, |d| format!(" (last updated {d})"))
+            super::last_update(study).map_or_else(String::new, |d| format!(" (last updated {d})"))
         ),
         "Complete the `# check:` points from the registry's free text and the papers.".to_string(),
     ];
@@ -456,7 +445,7 @@ pub fn draft(study: &Study) -> Draft {
     if let Some(r) = nonempty(&status_module.study_first_submit_date).and_then(date) {
         dates.push(Entry::new("registered", lit(r)).with_comment("first submitted"));
     }
-    let updated = study_last_update(study).and_then(date);
+    let updated = super::last_update(study).and_then(date);
     if let Some(u) = updated {
         dates.push(Entry::new("updated", lit(u)).with_comment("the snapshot's last update"));
     }
@@ -701,16 +690,6 @@ pub fn draft(study: &Study) -> Draft {
         file_name: format!("{nct}.trial.yaml"),
         text: yaml_document(&header, &top),
     }
-}
-
-/// When the registry entry was last updated, as `Snapshot::last_update` reads it.
-fn study_last_update(study: &Study) -> Option<&str> {
-    let status = &study.protocol_section.status_module;
-    status
-        .last_update_post_date_struct
-        .as_ref()
-        .and_then(|d| nonempty(&d.date))
-        .or(nonempty(&status.last_update_submit_date))
 }
 
 /// `BIOLOGICAL` → `Biological`, `DIETARY_SUPPLEMENT` → `Dietary Supplement`: how

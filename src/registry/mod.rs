@@ -124,12 +124,7 @@ impl Snapshot {
     /// When the registry entry was last updated (`lastUpdatePostDateStruct`, else
     /// the submit date).
     pub fn last_update(&self) -> Option<&str> {
-        let status = &self.study.protocol_section.status_module;
-        status
-            .last_update_post_date_struct
-            .as_ref()
-            .and_then(|d| d.date.as_deref())
-            .or(status.last_update_submit_date.as_deref())
+        last_update(&self.study)
     }
 
     /// The structured facts `TRF120` compares, in the order rules.md lists them.
@@ -227,6 +222,22 @@ impl Snapshot {
             .filter_map(|m| m.measure.as_deref())
             .collect()
     }
+}
+
+/// When a study was last updated: `lastUpdatePostDateStruct`, else the submit date
+/// (an empty date counts as none).
+pub fn last_update(study: &ctgov::Study) -> Option<&str> {
+    fn nonempty(d: Option<&String>) -> Option<&str> {
+        d.map(|d| d.trim()).filter(|d| !d.is_empty())
+    }
+    let status = &study.protocol_section.status_module;
+    nonempty(
+        status
+            .last_update_post_date_struct
+            .as_ref()
+            .and_then(|d| d.date.as_ref()),
+    )
+    .or(nonempty(status.last_update_submit_date.as_ref()))
 }
 
 /// Whether a record's value agrees with the registry's. Terms compare exactly,
