@@ -60,7 +60,7 @@ pub fn age(v: &str) -> Option<String> {
     if parts.next().is_some() || n.parse::<f64>().is_err() {
         return None;
     }
-    Some(format!("{n} {}", time_unit(&unit)?))
+    Some(format!("{n} {}", time_unit(unit)?))
 }
 
 /// The UCUM unit of a time word as registries write it (`Years`, `week`, `days`).
