@@ -2,23 +2,9 @@
 -- editors/nvim files. Run by tests/nvim.rs as:
 --   nvim --clean --headless -l tests/nvim/e2e.lua <trls binary> <repo root> <work dir>
 -- Prints one line per check and a closing "N passed, N failed"; exits 1 on failure.
-local trls, root, work = arg[1], arg[2], arg[3]
-local passed, failed = 0, 0
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    print('ok   ' .. name)
-  else
-    failed = failed + 1
-    print('FAIL ' .. name .. ': ' .. vim.inspect(detail))
-  end
-end
-
-vim.cmd('filetype on')
-vim.opt.runtimepath:prepend(root .. '/editors/nvim')
-dofile(root .. '/editors/nvim/ftdetect/trial.lua')
-vim.lsp.config('trls', { cmd = { trls, 'lsp' } })
-vim.lsp.enable('trls')
+local H = dofile(arg[2] .. '/tests/nvim/harness.lua')
+local trls, root, work, check = H.trls, H.root, H.work, H.check
+H.start()
 
 local path = work .. '/NCT06853522.trial.yaml'
 vim.cmd.edit(path)
@@ -32,8 +18,7 @@ vim.wait(20000, function()
 end, 50)
 check('server attached', client ~= nil, 'no trls client')
 if not client then
-  print(string.format('%d passed, %d failed', passed, failed + 4))
-  os.exit(1)
+  H.finish(4)
 end
 
 -- Diagnostics: the misspelt status, at its line and column.
@@ -118,5 +103,4 @@ local function check_inlay_hints()
 end
 check_inlay_hints()
 
-print(string.format('%d passed, %d failed', passed, failed))
-os.exit(failed == 0 and 0 or 1)
+H.finish()

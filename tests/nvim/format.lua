@@ -3,23 +3,9 @@
 -- Run by tests/nvim.rs as:
 --   nvim --clean --headless -l tests/nvim/format.lua <trls binary> <repo root> <work dir>
 -- Prints one line per check and a closing "N passed, N failed"; exits 1 on failure.
-local trls, root, work = arg[1], arg[2], arg[3]
-local passed, failed = 0, 0
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    print('ok   ' .. name)
-  else
-    failed = failed + 1
-    print('FAIL ' .. name .. ': ' .. vim.inspect(detail))
-  end
-end
-
-vim.cmd('filetype on')
-vim.opt.runtimepath:prepend(root .. '/editors/nvim')
-dofile(root .. '/editors/nvim/ftdetect/trial.lua')
-vim.lsp.config('trls', { cmd = { trls, 'lsp' } })
-vim.lsp.enable('trls')
+local H = dofile(arg[2] .. '/tests/nvim/harness.lua')
+local trls, root, work, check = H.trls, H.root, H.work, H.check
+H.start()
 
 vim.cmd.edit(work .. '/scrambled.trial.yaml')
 local buf = vim.api.nvim_get_current_buf()
@@ -30,8 +16,7 @@ vim.wait(20000, function()
 end, 50)
 check('server attached', client ~= nil, 'no trls client')
 if not client then
-  print(string.format('%d passed, %d failed', passed, failed + 3))
-  os.exit(1)
+  H.finish(3)
 end
 check('server formats documents and ranges',
   client.server_capabilities.documentFormattingProvider == true
@@ -53,5 +38,4 @@ local tick = vim.api.nvim_buf_get_changedtick(buf)
 vim.lsp.buf.format({ bufnr = buf, name = 'trls', timeout_ms = 10000 })
 check('formatting again changes nothing', vim.api.nvim_buf_get_changedtick(buf) == tick and text() == expected, text())
 
-print(string.format('%d passed, %d failed', passed, failed))
-os.exit(failed == 0 and 0 or 1)
+H.finish()

@@ -5,23 +5,9 @@
 -- The work dir holds NCT06853522.trial.yaml (a misspelt status) and
 -- closed.trial.yaml (a broken record that is never opened). Prints one line per
 -- check and a closing "N passed, N failed"; exits 1 on failure.
-local trls, root, work = arg[1], arg[2], arg[3]
-local passed, failed = 0, 0
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    print('ok   ' .. name)
-  else
-    failed = failed + 1
-    print('FAIL ' .. name .. ': ' .. vim.inspect(detail))
-  end
-end
-
-vim.cmd('filetype on')
-vim.opt.runtimepath:prepend(root .. '/editors/nvim')
-dofile(root .. '/editors/nvim/ftdetect/trial.lua')
-vim.lsp.config('trls', { cmd = { trls, 'lsp' }, settings = { trls = { workspaceDiagnostics = true } } })
-vim.lsp.enable('trls')
+local H = dofile(arg[2] .. '/tests/nvim/harness.lua')
+local trls, root, work, check = H.trls, H.root, H.work, H.check
+H.start({ settings = { trls = { workspaceDiagnostics = true } } })
 
 local path = work .. '/NCT06853522.trial.yaml'
 vim.cmd.edit(path)
@@ -34,8 +20,7 @@ vim.wait(20000, function()
 end, 50)
 check('server attached', client ~= nil, 'no trls client')
 if not client then
-  print(string.format('%d passed, %d failed', passed, failed + 1))
-  os.exit(1)
+  H.finish(1)
 end
 
 local function has(bufnr, code)
@@ -87,5 +72,4 @@ local line = vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
 check('ignore writes the suppression on the line', line == 'status: NOT_YET_RECRUITNG # trls: ignore[TRF013]', line)
 check('the finding is silenced', not has(buf, 'TRF013') and not has(buf, 'TRF900'), vim.diagnostic.get(buf))
 
-print(string.format('%d passed, %d failed', passed, failed))
-os.exit(failed == 0 and 0 or 1)
+H.finish()
