@@ -373,7 +373,9 @@ pub fn rule_settings(
     let mut overrides = HashMap::new();
     let mut errors = Vec::new();
     let Some(rules) = value.as_object() else {
-        if !value.is_null() {
+        // An empty Lua table (Neovim's `rules = {}`) arrives as `[]`: no overrides.
+        let empty = value.as_array().is_some_and(Vec::is_empty);
+        if !value.is_null() && !empty {
             errors.push("`trls.rules` must map rule codes or prefixes to severities".to_string());
         }
         return (overrides, errors);
@@ -518,5 +520,10 @@ mod tests {
         );
         let (none, errors) = rule_settings(&serde_json::Value::Null);
         assert!(none.is_empty() && errors.is_empty());
+        // Neovim sends its empty `rules = {}` as an empty list.
+        let (none, errors) = rule_settings(&serde_json::json!([]));
+        assert!(none.is_empty() && errors.is_empty(), "{errors:?}");
+        let (_, errors) = rule_settings(&serde_json::json!(["TRF013"]));
+        assert_eq!(errors.len(), 1);
     }
 }
