@@ -2,6 +2,7 @@
 //! and the conditional branches (`if`/`then`/`else`, `allOf`, `anyOf`) that
 //! `Quantity` and `timepoint` are written with.
 
+use crate::schema::deref;
 use serde_json::Value;
 
 use super::context::Seg;
@@ -41,29 +42,6 @@ impl<'s> Prop<'s> {
             .or_else(|| self.node.get("description"))
             .and_then(Value::as_str)
     }
-}
-
-/// Follow `$ref` (local `#/$defs/…` only).
-fn deref<'s>(root: &'s Value, v: &'s Value) -> (&'s Value, Option<&'s str>) {
-    let mut cur = v;
-    let mut def = None;
-    for _ in 0..16 {
-        let Some(name) = cur
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/$defs/"))
-        else {
-            break;
-        };
-        match root.get("$defs").and_then(|d| d.get(name)) {
-            Some(target) => {
-                cur = target;
-                def = Some(name);
-            }
-            None => break,
-        }
-    }
-    (cur, def)
 }
 
 /// The schema and its conditional branches, each with `$ref` followed.

@@ -4,6 +4,7 @@
 //! every key the schema gains is a key path at once. `not_stated`, discrepancies,
 //! TRF010, TRF016, completion and hover all ask this table.
 
+use super::deref;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
@@ -271,29 +272,6 @@ fn nearest<'k>(seg: &str, keys: impl Iterator<Item = &'k KeyPathInfo>) -> Option
         }
     }
     best.map(|(_, k)| k)
-}
-
-/// Follow `$ref` (local `#/$defs/…`), with the last definition's name.
-fn deref<'s>(root: &'s Value, v: &'s Value) -> (&'s Value, Option<&'s str>) {
-    let mut cur = v;
-    let mut def = None;
-    for _ in 0..16 {
-        let Some(name) = cur
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/$defs/"))
-        else {
-            break;
-        };
-        match root.get("$defs").and_then(|d| d.get(name)) {
-            Some(target) => {
-                cur = target;
-                def = Some(name);
-            }
-            None => break,
-        }
-    }
-    (cur, def)
 }
 
 #[cfg(test)]

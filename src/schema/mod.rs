@@ -187,3 +187,28 @@ fn vocabulary_def(v: &Vocabulary) -> Value {
         "markdownEnumDescriptions": markdown,
     })
 }
+
+/// Follow `$ref` (local `#/$defs/…` only, at most 16 deep): the schema node a
+/// value's schema stands for, with the last definition's name (key paths and the
+/// editor's schema walk share it).
+pub fn deref<'s>(root: &'s Value, v: &'s Value) -> (&'s Value, Option<&'s str>) {
+    let mut cur = v;
+    let mut def = None;
+    for _ in 0..16 {
+        let Some(name) = cur
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+        else {
+            break;
+        };
+        match root.get("$defs").and_then(|d| d.get(name)) {
+            Some(target) => {
+                cur = target;
+                def = Some(name);
+            }
+            None => break,
+        }
+    }
+    (cur, def)
+}
