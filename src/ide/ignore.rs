@@ -7,7 +7,7 @@
 
 use crate::codes::Code;
 use crate::syntax::edit::{Editor, TextEdit};
-use crate::syntax::{parse, Comment, LineIndex, Span, Syntax};
+use crate::syntax::{directive_line, parse, Comment, LineIndex, Span, Syntax};
 
 /// The edit that silences `code` on the line holding the offset `at`, if it can
 /// be written there.
@@ -23,7 +23,7 @@ pub fn ignore_edit(text: &str, syntax: Syntax, code: Code, at: usize) -> Option<
         let Some((list, rest)) = codes_of(c) else {
             continue;
         };
-        if target(text, &lines, c) != line {
+        if directive_line(text, &lines, c.span) != line {
             continue;
         }
         if list.iter().any(|l| l.eq_ignore_ascii_case(code.as_str())) {
@@ -50,25 +50,6 @@ fn codes_of(c: &Comment) -> Option<(Vec<String>, String)> {
         .filter(|s| !s.is_empty())
         .collect();
     Some((codes, inner[close + 1..].to_string()))
-}
-
-/// The line a suppression comment applies to: its own line when it trails
-/// content, else the next line with content (as the engine reads it).
-fn target(text: &str, lines: &LineIndex, c: &Comment) -> usize {
-    let line = lines.line_of(c.span.start);
-    let before = text.get(lines.line_start(line)..c.span.start).unwrap_or("");
-    if !before.trim().is_empty() {
-        return line;
-    }
-    let mut next = line + 1;
-    while next < lines.line_count() {
-        let t = lines.line_text(text, next).trim();
-        if !t.is_empty() && !t.starts_with('#') {
-            break;
-        }
-        next += 1;
-    }
-    next
 }
 
 #[cfg(test)]

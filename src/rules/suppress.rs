@@ -7,7 +7,7 @@ use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::syntax::edit::Editor;
-use crate::syntax::{Comment, LineIndex, Span, Syntax};
+use crate::syntax::{directive_line, Comment, LineIndex, Span, Syntax};
 
 struct Suppression {
     comment: Span,
@@ -40,26 +40,9 @@ fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Vec<Suppression
                     .filter(|s| !s.is_empty())
                     .collect()
             });
-        let line = lines.line_of(c.span.start);
-        let line_start = lines.line_start(line);
-        let before = &text[line_start..c.span.start];
-        let own_line = before.trim().is_empty();
-        let target = if own_line {
-            let mut next = line + 1;
-            while next < lines.line_count() {
-                let t = lines.line_text(text, next).trim();
-                if !t.is_empty() && !t.starts_with('#') {
-                    break;
-                }
-                next += 1;
-            }
-            next
-        } else {
-            line
-        };
         out.push(Suppression {
             comment: c.span,
-            line: target,
+            line: directive_line(text, lines, c.span),
             codes,
         });
     }

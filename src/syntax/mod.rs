@@ -435,6 +435,28 @@ fn duplicate_keys(node: &Node, out: &mut Vec<SyntaxError>) {
     }
 }
 
+/// The line (0-based) a comment directive such as `# trls: ignore[...]` applies to:
+/// its own line when it trails content, else the next line with content (comment
+/// lines and blank lines skipped).
+pub fn directive_line(text: &str, lines: &LineIndex, comment: Span) -> usize {
+    let line = lines.line_of(comment.start);
+    let before = text
+        .get(lines.line_start(line)..comment.start)
+        .unwrap_or("");
+    if !before.trim().is_empty() {
+        return line;
+    }
+    let mut next = line + 1;
+    while next < lines.line_count() {
+        let t = lines.line_text(text, next).trim();
+        if !t.is_empty() && !t.starts_with('#') {
+            break;
+        }
+        next += 1;
+    }
+    next
+}
+
 /// Resolve a YAML plain scalar by the YAML 1.2 core schema. Hand-written because it
 /// is a dozen lines of the spec (10.3.2) and no crate exposes just this.
 pub fn resolve_plain(text: &str) -> ScalarKind {
