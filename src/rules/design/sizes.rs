@@ -132,22 +132,14 @@ pub(super) fn sizes(cx: &Context, out: &mut Vec<Diagnostic>) {
             .and_then(|c| arm_size(c).map(|s| (c, s)));
         if let Some((cohort, (size_node, size))) = cohort {
             if n > size {
-                out.push(
-                    Diagnostic::new(
-                        Code::SizesExceedEnrollment,
-                        n_node.span,
-                        format!(
-                            "`n: {n}` is more than the {size} participants of {}; a result \
-                             cannot count more participants than its cohort has — correct `n` \
-                             or the cohort's `size`",
-                            cohort_label(cohort)
-                        ),
-                    )
-                    .with_related(
-                        size_node.span,
-                        format!("{} has size {size}", cohort_label(cohort)),
-                    ),
-                );
+                out.push(n_above_size(
+                    n,
+                    n_node,
+                    size,
+                    size_node,
+                    &cohort_label(cohort),
+                    "cohort",
+                ));
             }
             continue;
         }
@@ -156,22 +148,14 @@ pub(super) fn sizes(cx: &Context, out: &mut Vec<Diagnostic>) {
         match arm.and_then(|a| arm_size(a).map(|s| (a, s))) {
             Some((arm, (size_node, size))) => {
                 if n > size {
-                    out.push(
-                        Diagnostic::new(
-                            Code::SizesExceedEnrollment,
-                            n_node.span,
-                            format!(
-                                "`n: {n}` is more than the {size} participants of {}; a result \
-                                 cannot count more participants than its arm has — correct `n` \
-                                 or the arm's `size`",
-                                arm_label(arm)
-                            ),
-                        )
-                        .with_related(
-                            size_node.span,
-                            format!("{} has size {size}", arm_label(arm)),
-                        ),
-                    );
+                    out.push(n_above_size(
+                        n,
+                        n_node,
+                        size,
+                        size_node,
+                        &arm_label(arm),
+                        "arm",
+                    ));
                 }
             }
             None => {
@@ -199,4 +183,25 @@ pub(super) fn sizes(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// TRF303: a result's `n` above the `size` of the arm or cohort (`group`) it
+/// reports on, anchored on `n` with the size as related information.
+fn n_above_size(
+    n: i64,
+    n_node: &Node,
+    size: i64,
+    size_node: &Node,
+    label: &str,
+    group: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::SizesExceedEnrollment,
+        n_node.span,
+        format!(
+            "`n: {n}` is more than the {size} participants of {label}; a result cannot count \
+             more participants than its {group} has — correct `n` or the {group}'s `size`"
+        ),
+    )
+    .with_related(size_node.span, format!("{label} has size {size}"))
 }
