@@ -265,15 +265,16 @@ impl<'i> Suggester<'i> {
             return Some(self.ids[i]);
         }
         let len = value.chars().count();
-        let mut near: Vec<usize> = (len.saturating_sub(2)..=len + 2)
-            .filter_map(|l| self.by_len.get(&l))
-            .flatten()
-            .copied()
-            .collect();
-        if near.len() > *budget {
+        let lengths = || (len.saturating_sub(2)..=len + 2).filter_map(|l| self.by_len.get(&l));
+        // Counted before anything is gathered: past the budget, every further
+        // reference costs five lookups, not a copy of the candidates (which made a
+        // record of 70,000 dangling references quadratic).
+        let count: usize = lengths().map(Vec::len).sum();
+        if count > *budget {
             return None;
         }
-        *budget -= near.len();
+        *budget -= count;
+        let mut near: Vec<usize> = lengths().flatten().copied().collect();
         near.sort_unstable();
         nearest(value, near.iter().map(|&i| self.ids[i]))
     }
