@@ -1,5 +1,7 @@
 //! Check arbitrary bytes as YAML and as JSON: never a panic, and every diagnostic's
-//! span, related span and fix edit lies inside the text on char boundaries.
+//! span, related span and fix edit lies inside the text on char boundaries. The
+//! schema's verdict on the tree itself (`syntax::instance`) is its verdict on the
+//! tree's `serde_json` copy.
 #![no_main]
 
 use std::path::Path;
@@ -10,6 +12,18 @@ use trls::engine;
 
 fuzz_target!(|data: &[u8]| {
     let config = Config::default();
+    if let Ok(text) = std::str::from_utf8(data) {
+        use trls::syntax::{instance, parse, Syntax};
+        for syntax in [Syntax::Yaml, Syntax::Json] {
+            let parsed = parse(text, syntax);
+            if let (Some(root), true) = (&parsed.root, instance::judged_in_place(&parsed)) {
+                let schema = config.schema();
+                let in_place = schema.validator_for::<instance::Tree>().unwrap().is_valid(root);
+                let copied = schema.validator().unwrap().is_valid(&root.to_json());
+                assert_eq!(in_place, copied, "verdicts differ on {text:?}");
+            }
+        }
+    }
     for name in ["fuzz.trial.yaml", "fuzz.trial.json"] {
         let checked = engine::check_bytes(data, Path::new(name), &config);
         let text = &checked.text;

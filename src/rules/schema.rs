@@ -45,9 +45,19 @@ pub fn check(parsed: &Parsed, text: &str, schema: &Schema) -> Verdict {
             omitted: Vec::new(),
         };
     }
+    // Most records are valid: one cheap pass over the tree itself says so, without
+    // copying it into `serde_json` values or collecting anything.
+    if crate::syntax::instance::judged_in_place(parsed)
+        && schema
+            .validator_for::<crate::syntax::instance::Tree>()
+            .is_some_and(|v| v.is_valid(root))
+    {
+        return Verdict::default();
+    }
     let mut instance = root.to_json();
-    let validator = schema.validator();
-    // Most records are valid: one cheap pass says so without collecting anything.
+    let Some(validator) = schema.validator() else {
+        return Verdict::default();
+    };
     if validator.is_valid(&instance) {
         return Verdict::default();
     }

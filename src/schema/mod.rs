@@ -24,7 +24,14 @@ pub type ExtraTerms = BTreeMap<String, Vec<(String, String)>>;
 pub struct Schema {
     json: Value,
     vocabularies: Vec<Vocabulary>,
-    validator: jsonschema::Validator,
+    /// The validators are compiled on first use, each once: a run that finds every
+    /// record in its cache compiles neither, and one of valid records only the
+    /// spanned tree's. (A schema that builds compiles: the extra terms a project
+    /// adds are strings in an `enum`; a test compiles both.)
+    validator: OnceLock<Option<jsonschema::Validator>>,
+    /// The validator for one other representation of instances (the spanned tree,
+    /// which this layer does not know).
+    other: OnceLock<Box<dyn std::any::Any + Send + Sync>>,
     keypaths: KeyPaths,
 }
 
@@ -92,15 +99,12 @@ impl Schema {
                 Value::String(format!("^(?:{})$", alternatives.join("|"))),
             );
         }
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .build(&json)
-            .map_err(|e| format!("schema does not compile: {e}"))?;
         let keypaths = KeyPaths::build(&json);
         Ok(Schema {
             json,
             vocabularies,
-            validator,
+            validator: OnceLock::new(),
+            other: OnceLock::new(),
             keypaths,
         })
     }
@@ -110,8 +114,32 @@ impl Schema {
         &self.json
     }
 
-    pub fn validator(&self) -> &jsonschema::Validator {
-        &self.validator
+    /// The validator for `serde_json` instances.
+    pub fn validator(&self) -> Option<&jsonschema::Validator> {
+        self.validator
+            .get_or_init(|| {
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .build(&self.json)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// The validator for instances in the representation `F`; `None` for a second
+    /// representation (one is all the engine uses) or if it does not compile.
+    pub fn validator_for<F: jsonschema::json::Json>(&self) -> Option<&jsonschema::Validator<F>> {
+        self.other
+            .get_or_init(|| {
+                match jsonschema::options_for::<F>()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .build(&self.json)
+                {
+                    Ok(v) => Box::new(v),
+                    Err(_) => Box::new(()),
+                }
+            })
+            .downcast_ref()
     }
 
     /// Every key path of the format (`not_stated`, discrepancies' `about`).

@@ -8,6 +8,7 @@
 //! place that writes YAML or JSON text.
 
 pub mod edit;
+pub mod instance;
 mod json;
 mod text;
 mod yaml;
