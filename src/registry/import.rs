@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ctgov::{self, Study};
+use super::results;
 use crate::syntax::edit::emit::{yaml_document, Entry, Value};
 
 /// A drafted record: its file name and text.
@@ -591,11 +592,16 @@ pub fn draft(study: &Study) -> Draft {
     }
     let mut arm_taken = HashSet::new();
     let mut arms = Vec::new();
+    let mut arm_refs = Vec::new();
     for a in &arms_module.arm_groups {
         let Some(label) = nonempty(&a.label) else {
             continue;
         };
         let id = local_id(label, "arm", &mut arm_taken);
+        arm_refs.push(results::ArmRef {
+            id: id.clone(),
+            label: label.to_string(),
+        });
         let mut e = vec![Entry::new("id", s(&id))];
         match nonempty(&a.kind) {
             Some(k) => e.push(Entry::new("type", s(k))),
@@ -632,6 +638,7 @@ pub fn draft(study: &Study) -> Draft {
     let outcomes_module = &p.outcomes_module;
     let mut outcome_taken = HashSet::new();
     let mut outcomes = Vec::new();
+    let mut outcome_refs = Vec::new();
     for (kind, list) in [
         ("PRIMARY", &outcomes_module.primary_outcomes),
         ("SECONDARY", &outcomes_module.secondary_outcomes),
@@ -652,6 +659,7 @@ pub fn draft(study: &Study) -> Draft {
                 Entry::new("type", s(kind)),
                 Entry::new("title", s(title)),
             ];
+            let mut planned = Vec::new();
             if let Some(frame) = nonempty(&o.time_frame) {
                 e.push(Entry::new("time_frame", s(frame)));
                 if let Some(points) = timepoints(frame) {
@@ -659,13 +667,24 @@ pub fn draft(study: &Study) -> Draft {
                         "timepoints",
                         Value::List(points.iter().map(|t| s(t)).collect()),
                     ));
+                    planned = points;
                 }
             }
+            outcome_refs.push(results::OutcomeRef {
+                id,
+                title: title.to_string(),
+                timepoints: planned,
+            });
             outcomes.push(Value::Map(e));
         }
     }
     if !outcomes.is_empty() {
         top.push(Entry::new("outcomes", Value::List(outcomes)));
+    }
+    let posted = results::draft(study, &arm_refs, &outcome_refs);
+    header.extend(posted.header);
+    if let Some(entry) = posted.entry {
+        top.push(entry);
     }
 
     top.push(Entry::new(
