@@ -209,3 +209,47 @@ fn every_parameter_and_dispersion_type_is_mapped() {
     assert!(draft.contains("outcome: serum-creatinine\n    arm: cells\n    timepoint: baseline\n"));
     assert!(draft.contains("outcome: serum-creatinine\n    arm: cells\n    timepoint: 12 wk\n"));
 }
+
+/// Free text is read with the vocabularies' labels and aliases, whole words only,
+/// the longest phrase winning.
+#[test]
+fn free_text_is_read_with_the_vocabulary_aliases() {
+    let route = |t: &str| import::term_named("Route", t);
+    let source = |t: &str| import::term_named("CellSource", t);
+    assert_eq!(
+        route("administered intravenously").as_deref(),
+        Some("INTRAVENOUS")
+    );
+    assert_eq!(
+        route("given by systemic infusion").as_deref(),
+        Some("INTRAVENOUS")
+    );
+    assert_eq!(route("nebulized exosomes").as_deref(), Some("INHALATION"));
+    assert_eq!(route("by lumbar puncture").as_deref(), Some("INTRATHECAL"));
+    assert_eq!(
+        route("TESI with a helical catheter").as_deref(),
+        Some("TRANSENDOCARDIAL")
+    );
+    // Short aliases (`IT`, `IV`) and words inside other words name nothing.
+    assert_eq!(route("it is given as IT"), None);
+    assert_eq!(route("tesi"), None);
+    assert_eq!(route("intravenous or intrathecal"), None);
+    assert_eq!(
+        source("human umbilical cord blood MSCs").as_deref(),
+        Some("CORD_BLOOD")
+    );
+    assert_eq!(source("hUC-MSC").as_deref(), Some("UMBILICAL_CORD"));
+    assert_eq!(
+        source("lipoaspirate-derived cells").as_deref(),
+        Some("ADIPOSE_TISSUE")
+    );
+    assert_eq!(source("fat"), None);
+    assert_eq!(
+        import::term_named("Donor", "allogenic cells").as_deref(),
+        Some("ALLOGENEIC")
+    );
+    assert_eq!(
+        import::term_named("Modality", "MSC-Exo eye drops").as_deref(),
+        Some("EXOSOMES")
+    );
+}
