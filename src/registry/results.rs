@@ -423,7 +423,7 @@ fn measure(
 }
 
 /// The timepoint of one class of a measure: the class's title when it is a time,
-/// else the measure's time frame when it is one time (or a change from baseline to
+/// else (for a measure's only row, or an untitled one) the measure's time frame when it is one time (or a change from baseline to
 /// one time), else the outcome's only planned timepoint.
 fn class_timepoint(
     class_title: &str,
@@ -432,12 +432,16 @@ fn class_timepoint(
     outcome: &OutcomeRef,
 ) -> Result<String, String> {
     if !class_title.is_empty() {
-        return match timepoints(class_title).as_deref() {
-            Some([one]) => Ok(one.clone()),
-            _ => Err(format!(
-                " for `{class_title}` are left out: that row is not one timepoint"
-            )),
-        };
+        match timepoints(class_title).as_deref() {
+            Some([one]) => return Ok(one.clone()),
+            // The measure's only row, named for what it counts: the time frame's.
+            _ if m.classes.len() == 1 => {}
+            _ => {
+                return Err(format!(
+                    " for `{class_title}` are left out: that row is not one timepoint"
+                ))
+            }
+        }
     }
     match frame {
         Some([one]) => Ok(one.clone()),
