@@ -235,9 +235,15 @@ pub struct OutcomeMeasuresModule {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ResultMeasure {
+    /// `PRIMARY`, `SECONDARY`, `OTHER_PRE_SPECIFIED`, `POST_HOC`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
     pub title: Option<String>,
+    pub description: Option<String>,
+    pub population_description: Option<String>,
+    /// `POSTED` or `NOT_POSTED`.
+    pub reporting_status: Option<String>,
+    pub anticipated_posting_date: Option<String>,
     /// `MEAN`, `MEDIAN`, `NUMBER`, `COUNT_OF_PARTICIPANTS`, `GEOMETRIC_MEAN`, ...
     pub param_type: Option<String>,
     /// `STANDARD_DEVIATION`, `STANDARD_ERROR`, `INTER_QUARTILE_RANGE`, `FULL_RANGE`,
@@ -248,6 +254,7 @@ pub struct ResultMeasure {
     pub groups: Vec<ResultGroup>,
     pub denoms: Vec<Denom>,
     pub classes: Vec<MeasureClass>,
+    pub analyses: Vec<Analysis>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -261,6 +268,7 @@ pub struct ResultGroup {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Denom {
+    /// `Participants`, or the units counted (`eyes`, `lesions`).
     pub units: Option<String>,
     pub counts: Vec<DenomCount>,
 }
@@ -276,6 +284,8 @@ pub struct DenomCount {
 #[serde(default, rename_all = "camelCase")]
 pub struct MeasureClass {
     pub title: Option<String>,
+    /// The class's own denominators, when they differ from the measure's.
+    pub denoms: Vec<Denom>,
     pub categories: Vec<MeasureCategory>,
 }
 
@@ -294,4 +304,17 @@ pub struct Measurement {
     pub spread: Option<String>,
     pub lower_limit: Option<String>,
     pub upper_limit: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A statistical analysis comparing groups; read only to say it is not imported.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Analysis {
+    pub group_ids: Vec<String>,
+    pub p_value: Option<String>,
+    pub statistical_method: Option<String>,
+    pub param_type: Option<String>,
+    pub param_value: Option<String>,
+    pub ci_pct_value: Option<String>,
 }

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ctgov::{self, Study};
+use super::results;
 use crate::syntax::edit::emit::{yaml_document, Entry, Value};
 
 /// A drafted record: its file name and text.
@@ -128,79 +129,140 @@ fn local_id(text: &str, fallback: &str, taken: &mut HashSet<String>) -> String {
     unique
 }
 
-/// The one term of `table` that `text` names, if exactly one does.
-fn one_of(text: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
-    let text = text.to_lowercase();
-    let found: HashSet<&'static str> = table
-        .iter()
-        .filter(|(phrase, _)| text.contains(phrase))
-        .map(|(_, term)| *term)
-        .collect();
-    (found.len() == 1).then(|| *found.iter().next().unwrap_or(&""))
+/// A phrase that names a vocabulary term in free text.
+struct Phrase {
+    text: String,
+    term: String,
+    /// An abbreviation written in capitals (`TESI`, `SHED`) matches only so.
+    case_sensitive: bool,
+    /// A stem (`nebuliz`) may end inside a word; any other phrase ends at a word's
+    /// end, or before `ly` (`intravenous` in `intravenously`).
+    stem: bool,
 }
 
-const MODALITY: &[(&str, &str)] = &[
-    ("exosome", "EXOSOMES"),
-    ("extracellular vesicle", "EXOSOMES"),
-    ("secretome", "SECRETOME"),
-    ("conditioned medium", "SECRETOME"),
-    ("conditioned media", "SECRETOME"),
-];
+/// The phrases of a vocabulary's terms: each term's label, its id as words and its
+/// aliases (`schema/vocabularies.json`), then `extra`, the stems registries write that
+/// the vocabulary does not list. Aliases of three characters or fewer (`IV`, `IT`,
+/// `BM`, `fat`) are left out: in free text they are ordinary words or ambiguous.
+fn phrases(vocabulary: &str, extra: &[(&str, &str)]) -> Vec<Phrase> {
+    let schema = crate::schema::Schema::builtin();
+    let mut out = Vec::new();
+    for t in schema
+        .vocabulary(vocabulary)
+        .map_or(&[][..], |v| &v.terms[..])
+        .iter()
+        .filter(|t| t.id != "OTHER")
+    {
+        let words = [t.label.clone(), t.id.replace('_', " ")];
+        let aliases = t.aliases.iter().filter(|a| a.chars().count() > 3);
+        for (text, alias) in words
+            .into_iter()
+            .map(|w| (w, false))
+            .chain(aliases.map(|a| (a.clone(), true)))
+        {
+            // `Respiratory (inhalation)` names no route in free text as a whole.
+            if text.contains('(') {
+                continue;
+            }
+            let case_sensitive =
+                alias && !text.contains(' ') && !text.chars().any(char::is_lowercase);
+            out.push(Phrase {
+                text: if case_sensitive {
+                    text
+                } else {
+                    text.to_lowercase()
+                },
+                term: t.id.clone(),
+                case_sensitive,
+                stem: false,
+            });
+        }
+    }
+    out.extend(extra.iter().map(|(text, term)| Phrase {
+        text: text.to_string(),
+        term: term.to_string(),
+        case_sensitive: false,
+        stem: true,
+    }));
+    out
+}
 
-const CELL_SOURCE: &[(&str, &str)] = &[
-    ("umbilical cord blood", "CORD_BLOOD"),
-    ("cord blood", "CORD_BLOOD"),
-    ("wharton", "WHARTONS_JELLY"),
-    ("umbilical cord", "UMBILICAL_CORD"),
-    ("placenta", "PLACENTA"),
-    ("amnion", "AMNION"),
-    ("amniotic", "AMNION"),
-    ("bone marrow", "BONE_MARROW"),
-    ("bone-marrow", "BONE_MARROW"),
-    ("adipose", "ADIPOSE_TISSUE"),
-    ("dental pulp", "DENTAL_PULP"),
-    ("menstrual", "MENSTRUAL_BLOOD"),
-    ("induced pluripotent", "IPSC_DERIVED"),
-    ("ipsc", "IPSC_DERIVED"),
-];
+fn starts_word(text: &str, at: usize) -> bool {
+    !matches!(text[..at].chars().next_back(), Some(c) if c.is_alphanumeric())
+}
 
-const DONOR: &[(&str, &str)] = &[
-    ("allogeneic", "ALLOGENEIC"),
-    ("allogenic", "ALLOGENEIC"),
-    ("autologous", "AUTOLOGOUS"),
-];
+fn ends_word(rest: &str) -> bool {
+    let boundary = |r: &str| !matches!(r.chars().next(), Some(c) if c.is_alphanumeric());
+    boundary(rest) || rest.strip_prefix("ly").is_some_and(boundary)
+}
 
-const ROUTE: &[(&str, &str)] = &[
-    ("intravenous", "INTRAVENOUS"),
+/// Where `text` names a term of `table`: the spans and terms, a phrase inside a
+/// longer one left out (`umbilical cord` inside `umbilical cord blood`).
+fn named<'t>(text: &str, table: &'t [Phrase]) -> Vec<&'t str> {
+    let lower = text.to_lowercase();
+    let mut hits: Vec<(usize, usize, &str)> = Vec::new();
+    for p in table {
+        let hay = if p.case_sensitive { text } else { &lower };
+        for (start, _) in hay.match_indices(p.text.as_str()) {
+            let end = start + p.text.len();
+            if starts_word(hay, start) && (p.stem || ends_word(&hay[end..])) {
+                hits.push((start, end, p.term.as_str()));
+            }
+        }
+    }
+    hits.iter()
+        .filter(|(s, e, _)| {
+            !hits
+                .iter()
+                .any(|(s2, e2, _)| s2 <= s && e <= e2 && e2 - s2 > e - s)
+        })
+        .map(|(_, _, t)| *t)
+        .collect()
+}
+
+/// The one term of `table` that `text` names, if exactly one does.
+fn one_of(text: &str, table: &[Phrase]) -> Option<String> {
+    let found: HashSet<&str> = named(text, table).into_iter().collect();
+    match found.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] => Some(one.to_string()),
+        _ => None,
+    }
+}
+
+/// The term of `vocabulary` (`Route`, `CellSource`, `Donor`, `Modality`) that free
+/// text names unambiguously, as the import reads it.
+pub fn term_named(vocabulary: &str, text: &str) -> Option<String> {
+    let extra = match vocabulary {
+        "Route" => ROUTE_EXTRA,
+        "CellSource" => CELL_SOURCE_EXTRA,
+        "Modality" => MODALITY_EXTRA,
+        _ => &[],
+    };
+    one_of(text, &phrases(vocabulary, extra))
+}
+
+/// Stems and spellings registries write that the vocabularies do not list.
+const ROUTE_EXTRA: &[(&str, &str)] = &[
     ("i.v.", "INTRAVENOUS"),
     ("nebuliz", "INHALATION"),
     ("nebulis", "INHALATION"),
     ("inhal", "INHALATION"),
-    ("aerosol", "INHALATION"),
-    ("intranasal", "NASAL"),
-    ("intra-articular", "INTRA_ARTICULAR"),
     ("intraarticular", "INTRA_ARTICULAR"),
-    ("intradiscal", "INTRADISCAL"),
-    ("intramuscular", "INTRAMUSCULAR"),
-    ("subcutaneous", "SUBCUTANEOUS"),
-    ("intradermal", "INTRADERMAL"),
-    ("intralesional", "INTRALESIONAL"),
-    ("topical", "TOPICAL"),
-    ("intrathecal", "INTRATHECAL"),
-    ("intra-arterial", "INTRA_ARTERIAL"),
     ("intraarterial", "INTRA_ARTERIAL"),
-    ("intracoronary", "INTRACORONARY"),
-    ("transendocardial", "TRANSENDOCARDIAL"),
-    ("intramyocardial", "INTRAMYOCARDIAL"),
-    ("intravitreal", "INTRAVITREAL"),
     ("eye drop", "OPHTHALMIC"),
-    ("subconjunctival", "SUBCONJUNCTIVAL"),
-    ("intraperitoneal", "INTRAPERITONEAL"),
-    ("intrauterine", "INTRAUTERINE"),
-    ("intraovarian", "INTRAOVARIAN"),
-    ("intracavernous", "INTRACAVERNOUS"),
-    ("submucosal", "SUBMUCOSAL"),
-    ("enema", "RECTAL"),
+];
+
+const CELL_SOURCE_EXTRA: &[(&str, &str)] = &[
+    ("wharton", "WHARTONS_JELLY"),
+    ("amniotic", "AMNION"),
+    ("bone-marrow", "BONE_MARROW"),
+    ("induced pluripotent", "IPSC_DERIVED"),
+];
+
+const MODALITY_EXTRA: &[(&str, &str)] = &[
+    ("extracellular vesicle", "EXOSOMES"),
+    ("stem cell", "CELLS"),
+    ("stromal cell", "CELLS"),
 ];
 
 /// The TRF terms the registry's enumerations may hold; anything else is kept out
@@ -343,21 +405,24 @@ pub fn draft(study: &Study) -> Draft {
                 product.push(Entry::new("name", s(name)));
             }
         }
-        let modality = one_of(&product_text, MODALITY).or_else(|| {
-            let t = product_text.to_lowercase();
-            (t.contains("stem cell") || t.contains("stromal cell") || t.contains("mscs"))
-                .then_some("CELLS")
-        });
-        match modality {
+        // Vesicles or secretome when the text names one; else cells when it names
+        // cells at all (a vesicle product's text names the cells it comes from).
+        let modalities = phrases("Modality", MODALITY_EXTRA);
+        let (cells, products): (Vec<Phrase>, Vec<Phrase>) =
+            modalities.into_iter().partition(|p| p.term == "CELLS");
+        let modality = one_of(&product_text, &products)
+            .or_else(|| (!named(&product_text, &cells).is_empty()).then(|| "CELLS".to_string()));
+        match &modality {
             Some(m) => product.push(Entry::new("modality", s(m))),
             None => not_stated.push("product.modality"),
         }
-        match one_of(&product_text, CELL_SOURCE) {
+        let cell_source = one_of(&product_text, &phrases("CellSource", CELL_SOURCE_EXTRA));
+        match &cell_source {
             Some(c) => product.push(Entry::new("cell_source", s(c))),
             None => not_stated.push("product.cell_source"),
         }
-        if let Some(d) = one_of(&product_text, DONOR) {
-            product.push(Entry::new("donor", s(d)));
+        if let Some(d) = one_of(&product_text, &phrases("Donor", &[])) {
+            product.push(Entry::new("donor", s(&d)));
         }
         let mut entry = Entry::new("product", Value::Map(product));
         if modality.is_none() {
@@ -365,7 +430,7 @@ pub fn draft(study: &Study) -> Draft {
                 "check: modality (CELLS, EXOSOMES, SECRETOME): the registry's free text does not name one unambiguously",
             );
         }
-        if one_of(&product_text, CELL_SOURCE).is_none() {
+        if cell_source.is_none() {
             entry = entry.with_before(
                 "check: cell_source: the registry's free text does not name one tissue unambiguously",
             );
@@ -548,6 +613,7 @@ pub fn draft(study: &Study) -> Draft {
     let mut taken = HashSet::new();
     let mut by_name: HashMap<String, String> = HashMap::new();
     let mut interventions = Vec::new();
+    let routes = phrases("Route", ROUTE_EXTRA);
     for i in &arms_module.interventions {
         let Some(name) = nonempty(&i.name) else {
             continue;
@@ -569,8 +635,8 @@ pub fn draft(study: &Study) -> Draft {
         ];
         let text = format!("{name} {}", i.description.as_deref().unwrap_or(""));
         let mut entry_comment = None;
-        match one_of(&text, ROUTE) {
-            Some(route) => e.push(Entry::new("route", s(route))),
+        match one_of(&text, &routes) {
+            Some(route) => e.push(Entry::new("route", s(&route))),
             None if kind == "BIOLOGICAL" => {
                 entry_comment = Some(
                     "check: route, dose and schedule are in the registry's free text only"
@@ -591,11 +657,16 @@ pub fn draft(study: &Study) -> Draft {
     }
     let mut arm_taken = HashSet::new();
     let mut arms = Vec::new();
+    let mut arm_refs = Vec::new();
     for a in &arms_module.arm_groups {
         let Some(label) = nonempty(&a.label) else {
             continue;
         };
         let id = local_id(label, "arm", &mut arm_taken);
+        arm_refs.push(results::ArmRef {
+            id: id.clone(),
+            label: label.to_string(),
+        });
         let mut e = vec![Entry::new("id", s(&id))];
         match nonempty(&a.kind) {
             Some(k) => e.push(Entry::new("type", s(k))),
@@ -632,6 +703,7 @@ pub fn draft(study: &Study) -> Draft {
     let outcomes_module = &p.outcomes_module;
     let mut outcome_taken = HashSet::new();
     let mut outcomes = Vec::new();
+    let mut outcome_refs = Vec::new();
     for (kind, list) in [
         ("PRIMARY", &outcomes_module.primary_outcomes),
         ("SECONDARY", &outcomes_module.secondary_outcomes),
@@ -652,6 +724,7 @@ pub fn draft(study: &Study) -> Draft {
                 Entry::new("type", s(kind)),
                 Entry::new("title", s(title)),
             ];
+            let mut planned = Vec::new();
             if let Some(frame) = nonempty(&o.time_frame) {
                 e.push(Entry::new("time_frame", s(frame)));
                 if let Some(points) = timepoints(frame) {
@@ -659,13 +732,24 @@ pub fn draft(study: &Study) -> Draft {
                         "timepoints",
                         Value::List(points.iter().map(|t| s(t)).collect()),
                     ));
+                    planned = points;
                 }
             }
+            outcome_refs.push(results::OutcomeRef {
+                id,
+                title: title.to_string(),
+                timepoints: planned,
+            });
             outcomes.push(Value::Map(e));
         }
     }
     if !outcomes.is_empty() {
         top.push(Entry::new("outcomes", Value::List(outcomes)));
+    }
+    let posted = results::draft(study, &arm_refs, &outcome_refs);
+    header.extend(posted.header);
+    if let Some(entry) = posted.entry {
+        top.push(entry);
     }
 
     top.push(Entry::new(

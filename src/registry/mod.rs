@@ -7,6 +7,7 @@
 
 pub mod ctgov;
 pub mod import;
+pub mod results;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -88,7 +88,7 @@ fn malformed_snapshots_are_located_errors() {
 fn a_folder_with_a_bad_file_still_loads_the_others() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry");
     let set = Snapshots::load_dir(&dir);
-    assert_eq!(set.len(), 6);
+    assert_eq!(set.len(), 7);
     assert_eq!(set.errors.len(), 2, "{:?}", set.errors);
     assert!(set.get("NCT01775774").is_some());
     assert!(set.get("NCT99999999").is_none());
