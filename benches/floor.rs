@@ -18,6 +18,11 @@
 #[path = "common/corpus.rs"]
 mod corpus;
 
+/// The allocator trls uses (src/main.rs), so that the floor is the parse as trls
+/// pays for it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 
 fn records(path: &Path, out: &mut Vec<PathBuf>) {

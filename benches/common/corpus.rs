@@ -1,7 +1,8 @@
 //! The synthetic records every benchmark checks (included with `#[path]` by
 //! `benches/check.rs` and `benches/floor.rs`, so the floor parses exactly what trls
-//! checks): a ~150-line record like the examples, and one record grown to any
-//! number of lines by its results section.
+//! checks): a ~150-line record like the examples, with no finding at all (as a
+//! curated record ends up, and as the JSON Schema tools it is compared with see
+//! it: valid), and one record grown to any number of lines by its results section.
 
 #![allow(dead_code)]
 
@@ -32,6 +33,13 @@ product:
   donor: ALLOGENEIC
   manufacturer: Example Cell Therapy Co., Ltd
   gmp: true
+  characterization:
+    isolation: [SIZE_EXCLUSION_CHROMATOGRAPHY, ULTRAFILTRATION]
+    quantification: [PARTICLE_COUNT, PROTEIN]
+    single_vesicle: [NTA, CRYO_EM]
+    particle_size: {{min: 50 nm, max: 180 nm}}
+    ev_markers_positive: [CD63, CD81, TSG101]
+    ev_markers_negative: [calnexin, APOA1]
 design:
   allocation: RANDOMIZED
   intervention_model: PARALLEL
@@ -111,7 +119,7 @@ results:
         }
     }
     r.push_str(&format!(
-        "related: [NCT02442037]
+        "related: [NCT{:08}]
 sources:
   - id: registry
     kind: REGISTRY
@@ -125,6 +133,9 @@ sources:
     pmcid: PMC128557{:02}
     published: 2025-01-27
 ",
+        // Record i's sibling (i + 1 for an even i, i - 1 for an odd one): a
+        // reference the cross-record phase resolves in the corpus.
+        10_000_000 + (i ^ 1),
         i % 10,
         i % 100
     ));
