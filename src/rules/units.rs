@@ -171,7 +171,9 @@ impl<'t> Checker<'t> {
     fn unit(
         &mut self,
         unit: &str,
-        shown: &str,
+        // How the finding names the value, written only for a finding: most units
+        // are fine, and the text was two allocations per quantity.
+        shown: &dyn Fn() -> String,
         anchor: Span,
         enzyme: bool,
         edits: &dyn Fn(&str) -> Vec<TextEdit>,
@@ -181,15 +183,19 @@ impl<'t> Checker<'t> {
                 Some(code) => Diagnostic::new(
                     Code::InvalidUnit,
                     anchor,
-                    format!("{shown}: `{unit}` is not a UCUM unit; the UCUM code is `{code}`"),
+                    format!(
+                        "{}: `{unit}` is not a UCUM unit; the UCUM code is `{code}`",
+                        shown()
+                    ),
                 )
                 .with_fix(self.fix(format!("write `{code}`"), edits(&code), true)),
                 None => Diagnostic::new(
                     Code::InvalidUnit,
                     anchor,
                     format!(
-                        "{shown}: `{unit}` is not a valid UCUM unit ({}); write a UCUM code \
+                        "{}: `{unit}` is not a valid UCUM unit ({}); write a UCUM code \
                          such as `mg/L`, `10*9/L` or `{{score}}`",
+                        shown(),
                         reason.trim_end_matches('.')
                     ),
                 ),
@@ -212,7 +218,7 @@ impl<'t> Checker<'t> {
                 Diagnostic::new(
                     Code::SuspiciousUnit,
                     anchor,
-                    format!("{shown}: `{unit}` {almost}: {reasons}; write `{meant}`"),
+                    format!("{}: `{unit}` {almost}: {reasons}; write `{meant}`", shown()),
                 )
                 .with_fix(self.fix(
                     format!("write `{meant}`"),
@@ -265,7 +271,7 @@ impl<'t> Checker<'t> {
             }
             Read::Other => return None,
         };
-        let shown = format!("`{key}: {}`", q.display());
+        let shown = || format!("`{key}: {}`", q.display());
         let unit = {
             let edit = self.edit;
             let edits = |new: &str| quantity::replace_unit(&edit, &q, new);
@@ -277,7 +283,10 @@ impl<'t> Checker<'t> {
             self.out.push(Diagnostic::new(
                 Code::PercentageOrPValueOutOfRange,
                 q.value_anchor(),
-                format!("{shown} is not a percentage: a `%` value lies between 0 and 100"),
+                format!(
+                    "{} is not a percentage: a `%` value lies between 0 and 100",
+                    shown()
+                ),
             ));
         }
         Some(Valued {
@@ -580,7 +589,7 @@ impl<'t> Checker<'t> {
                     outcome.unit_written = true;
                     let edit = self.edit;
                     let edits = |new: &str| edit.replace_scalar(u, new).into_iter().collect();
-                    let shown = format!("outcome `{id}`'s `unit`");
+                    let shown = || format!("outcome `{id}`'s `unit`");
                     let enzyme = kind.is_some_and(|k| k.is_enzyme());
                     if let Some(meant) = self.unit(&text.text, &shown, u.span, enzyme, &edits) {
                         match kind {
@@ -896,7 +905,7 @@ impl<'t> Checker<'t> {
     /// `TRF201`: a result's unit against its outcome's `quantity`, or against its
     /// outcome's `unit` when there is no quantity.
     fn fits_outcome(&mut self, v: &Valued, o: &OutcomeUnits, statistic: &str) -> bool {
-        let shown = format!("`{statistic}: {}`", v.q.display());
+        let shown = || format!("`{statistic}: {}`", v.q.display());
         if let Some(k) = o.kind {
             if k.fits(&v.unit) {
                 return true;
@@ -906,7 +915,8 @@ impl<'t> Checker<'t> {
                     Code::UnitDimension,
                     v.q.unit_anchor(),
                     format!(
-                        "{shown} is {}, but outcome `{}` measures {}, which is {}",
+                        "{} is {}, but outcome `{}` measures {}, which is {}",
+                        shown(),
                         describe_unit(&v.unit),
                         o.id,
                         label(k),
@@ -926,7 +936,8 @@ impl<'t> Checker<'t> {
                     Code::UnitDimension,
                     v.q.unit_anchor(),
                     format!(
-                        "{shown} is {}, but outcome `{}` is reported in `{ou}`, which is {}",
+                        "{} is {}, but outcome `{}` is reported in `{ou}`, which is {}",
+                        shown(),
                         describe_unit(&v.unit),
                         o.id,
                         describe_unit(ou)
