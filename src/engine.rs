@@ -167,11 +167,32 @@ pub fn analyze_compact(bytes: &[u8], path: Option<&Path>, config: &Config) -> Co
     } else {
         Suppressions::default()
     };
-    Compact {
+    let mut compact = Compact {
         diagnostics: local.diagnostics,
         omitted: local.omitted,
         summary: local.summary,
         suppressions,
+    };
+    compact.shrink();
+    compact
+}
+
+impl Compact {
+    /// Give back what the lists and messages reserved beyond their length: a batch
+    /// holds one of these per record until the cross-record phase, and a vector's
+    /// first growth reserves room for four.
+    pub fn shrink(&mut self) {
+        for d in &mut self.diagnostics {
+            d.message.shrink_to_fit();
+        }
+        self.diagnostics.shrink_to_fit();
+        self.omitted.shrink_to_fit();
+        let s = &mut self.summary;
+        s.secondary.shrink_to_fit();
+        s.related.shrink_to_fit();
+        if let Some(t) = &mut s.title {
+            t.shrink_to_fit();
+        }
     }
 }
 
@@ -445,11 +466,25 @@ pub struct Workspace {
 impl Workspace {
     /// The workspace of these records (the checked ones and their context).
     pub fn new(records: Vec<(PathBuf, RecordSummary)>) -> Workspace {
-        let mut index = WorkspaceIndex::default();
+        let mut workspace = Workspace::with_capacity(records.len());
         for (path, summary) in records {
-            index.insert(&path, summary);
+            workspace.insert(&path, summary);
         }
+        workspace
+    }
+
+    /// An empty workspace with room for `n` records (no growth, so no moment with
+    /// two tables, while a large batch fills it).
+    pub fn with_capacity(n: usize) -> Workspace {
+        let mut index = WorkspaceIndex::default();
+        index.records.reserve(n);
+        index.primary.reserve(n);
         Workspace { index }
+    }
+
+    /// Add a record's summary (replacing any earlier one of `path`).
+    pub fn insert(&mut self, path: &Path, summary: RecordSummary) {
+        self.index.insert(path, summary);
     }
 
     /// The final diagnostics of the record at `path`: its single-record findings

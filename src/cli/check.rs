@@ -245,7 +245,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         .then(Store::open)
         .flatten();
     let mut stats = CacheStats::default();
-    let context = read_context(&context, store.as_mut(), &mut stats);
+    let mut context = read_context(&context, store.as_mut(), &mut stats);
     let (analyzed, mut problems, fixed) = check_files(&inputs, mode, store.as_mut(), &mut stats)?;
     if let Some(store) = store {
         store.save();
@@ -323,7 +323,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     // The cross-record phase: every summary into the workspace (held once), then
     // each record judged, its findings kept as asked, and its text read back only
     // when a finding is reported (see `Texts`).
-    let mut summaries = Vec::with_capacity(analyzed.len() + context.len());
+    let mut workspace = engine::Workspace::with_capacity(analyzed.len() + context.len());
     let mut texts = Texts::default();
     let mut pending: Vec<(&Input, Compact)> = Vec::with_capacity(analyzed.len());
     for (i, a) in analyzed {
@@ -333,7 +333,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
             text,
         } = a;
         let input = &inputs[i];
-        summaries.push((input.path.clone(), std::mem::take(&mut compact.summary)));
+        workspace.insert(&input.path, std::mem::take(&mut compact.summary));
         texts.origins.insert(
             &input.path,
             match text {
@@ -343,11 +343,13 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         );
         pending.push((input, compact));
     }
+    for c in &mut context {
+        workspace.insert(&c.path, std::mem::take(&mut c.summary));
+    }
     for c in &context {
-        summaries.push((c.path.clone(), c.summary.clone()));
         texts.origins.insert(&c.path, Origin::Disk(c.hash));
     }
-    let workspace = engine::Workspace::new(summaries);
+    let workspace = workspace;
     let judge = |chunk: Vec<(&Input, Compact)>| -> Vec<FileReport> {
         chunk
             .into_par_iter()
@@ -740,9 +742,14 @@ impl Texts<'_> {
             Origin::Kept(t) => Some(t.clone()),
             Origin::Disk(hash) => {
                 let bytes = std::fs::read(path).ok()?;
+                if trls::hash::hash128(&bytes) != *hash {
+                    return None;
+                }
                 // Lossily decoded, as the engine judged a file that is not UTF-8.
-                (trls::hash::hash128(&bytes) == *hash)
-                    .then(|| String::from_utf8_lossy(&bytes).into_owned())
+                Some(
+                    String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                )
             }
         }
     }
