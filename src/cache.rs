@@ -62,11 +62,12 @@ impl Cached {
     }
 }
 
+/// A file's entry: the hash of its bytes and what is cached of it.
+#[cfg(test)]
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    /// [`crate::hash::hash128`] of the file's bytes.
-    pub hash: u128,
-    pub cached: Cached,
+struct Entry {
+    hash: u128,
+    cached: Cached,
 }
 
 /// Where a file's entry lives: its cache file and its key there.
@@ -76,12 +77,14 @@ pub struct Slot {
     key: String,
 }
 
-/// One cache file: the entries of one workspace root under one configuration.
+/// One cache file: the entries of one workspace root under one configuration,
+/// each kept encoded (hash, bytes) and decoded only when a file hits it, so that a
+/// run holds no second copy of every record's results.
 struct Bucket {
     root: PathBuf,
     file: PathBuf,
-    old: HashMap<String, Entry>,
-    new: HashMap<String, Entry>,
+    old: HashMap<String, (u128, Vec<u8>)>,
+    new: HashMap<String, (u128, Vec<u8>)>,
 }
 
 /// The cache of one run: the cache files it read, and the entries it adds.
@@ -180,19 +183,45 @@ impl Store {
         Some(Slot { bucket, key })
     }
 
-    /// The entry of a file whose bytes hash to `hash`, if the cache has it.
-    pub fn get(&self, slot: &Slot, hash: u128) -> Option<&Entry> {
+    /// What the cache holds of a file whose bytes hash to `hash`, if anything (an
+    /// entry that does not decode is a miss).
+    pub fn get(&self, slot: &Slot, hash: u128) -> Option<Cached> {
         let b = self.buckets.get(slot.bucket)?;
-        b.new
-            .get(&slot.key)
-            .or_else(|| b.old.get(&slot.key))
-            .filter(|e| e.hash == hash)
+        let (h, bytes) = b.new.get(&slot.key).or_else(|| b.old.get(&slot.key))?;
+        if *h != hash {
+            return None;
+        }
+        let mut r = Reader { bytes, at: 0 };
+        let cached = r.cached()?;
+        (r.at == bytes.len()).then_some(cached)
     }
 
-    /// Remember a file's new entry (written by [`Store::save`]).
-    pub fn put(&mut self, slot: Slot, entry: Entry) {
-        if let Some(b) = self.buckets.get_mut(slot.bucket) {
-            b.new.insert(slot.key, entry);
+    /// Remember a checked file's results (written by [`Store::save`]).
+    pub fn put_compact(&mut self, slot: Slot, hash: u128, compact: &Compact) {
+        let mut w = Writer {
+            ok: true,
+            ..Writer::default()
+        };
+        w.out.push(1);
+        w.compact(compact);
+        self.put(slot, hash, w);
+    }
+
+    /// Remember the summary of a file read for the cross-record rules only.
+    pub fn put_summary(&mut self, slot: Slot, hash: u128, summary: &RecordSummary) {
+        let mut w = Writer {
+            ok: true,
+            ..Writer::default()
+        };
+        w.out.push(0);
+        w.summary(summary);
+        self.put(slot, hash, w);
+    }
+
+    /// One that cannot be encoded (a related path that is not UTF-8) is not kept.
+    fn put(&mut self, slot: Slot, hash: u128, w: Writer) {
+        if let (true, Some(b)) = (w.ok, self.buckets.get_mut(slot.bucket)) {
+            b.new.insert(slot.key, (hash, w.out));
         }
     }
 
@@ -371,6 +400,19 @@ impl Writer {
             self.flag(f.safe);
         }
     }
+    #[cfg(test)]
+    fn cached(&mut self, c: &Cached) {
+        match c {
+            Cached::Summary(s) => {
+                self.out.push(0);
+                self.summary(s);
+            }
+            Cached::Compact(c) => {
+                self.out.push(1);
+                self.compact(c);
+            }
+        }
+    }
     fn compact(&mut self, c: &Compact) {
         self.usize(c.diagnostics.len());
         for d in &c.diagnostics {
@@ -402,43 +444,22 @@ impl Writer {
     }
 }
 
-fn encode(entries: &HashMap<String, Entry>, binary: u128) -> Vec<u8> {
-    let mut w = Writer {
-        ok: true,
-        ..Writer::default()
-    };
+/// A cache file: the header, then each entry's key, hash and encoded bytes (with
+/// their length, so that reading the file needs no decoding of the entries).
+fn encode(entries: &HashMap<String, (u128, Vec<u8>)>, binary: u128) -> Vec<u8> {
+    let mut w = Writer::default();
     w.out.extend_from_slice(MAGIC);
     w.out.extend_from_slice(&binary.to_le_bytes());
     let mut keys: Vec<&String> = entries.keys().collect();
     keys.sort();
-    let mut body = Writer::default();
-    let mut count = 0;
+    w.usize(keys.len());
     for key in keys {
-        let entry = &entries[key];
-        // Each entry on its own, so that one that cannot be encoded is left out.
-        let mut e = Writer {
-            ok: true,
-            ..Writer::default()
-        };
-        e.str(key);
-        e.out.extend_from_slice(&entry.hash.to_le_bytes());
-        match &entry.cached {
-            Cached::Summary(s) => {
-                e.out.push(0);
-                e.summary(s);
-            }
-            Cached::Compact(c) => {
-                e.out.push(1);
-                e.compact(c);
-            }
-        }
-        if e.ok {
-            body.out.extend_from_slice(&e.out);
-            count += 1;
-        }
+        let (hash, bytes) = &entries[key];
+        w.str(key);
+        w.out.extend_from_slice(&hash.to_le_bytes());
+        w.usize(bytes.len());
+        w.out.extend_from_slice(bytes);
     }
-    w.usize(count);
-    w.out.extend_from_slice(&body.out);
     w.out
 }
 
@@ -579,6 +600,13 @@ impl Reader<'_> {
             fix,
         })
     }
+    fn cached(&mut self) -> Option<Cached> {
+        match self.byte()? {
+            0 => Some(Cached::Summary(self.summary()?)),
+            1 => Some(Cached::Compact(self.compact()?)),
+            _ => None,
+        }
+    }
     fn compact(&mut self) -> Option<Compact> {
         let diagnostics = self.list(Self::diagnostic)?;
         let omitted = self.list(|r| Some((r.code()?, r.usize()?)))?;
@@ -608,9 +636,10 @@ impl Reader<'_> {
     }
 }
 
-/// The entries of a cache file written by this build; `None` for anything else
-/// (another build, another layout, a torn or corrupt file).
-fn decode(bytes: &[u8], binary: u128) -> Option<HashMap<String, Entry>> {
+/// The entries of a cache file written by this build, still encoded; `None` for
+/// anything else (another build, another layout, a torn file). An entry damaged
+/// inside is found when it is decoded ([`Store::get`]).
+fn decode(bytes: &[u8], binary: u128) -> Option<HashMap<String, (u128, Vec<u8>)>> {
     let mut r = Reader { bytes, at: 0 };
     if r.take(MAGIC.len())? != MAGIC || r.u128()? != binary {
         return None;
@@ -620,12 +649,8 @@ fn decode(bytes: &[u8], binary: u128) -> Option<HashMap<String, Entry>> {
     for _ in 0..n {
         let key = r.str()?;
         let hash = r.u128()?;
-        let cached = match r.byte()? {
-            0 => Cached::Summary(r.summary()?),
-            1 => Cached::Compact(r.compact()?),
-            _ => return None,
-        };
-        entries.insert(key, Entry { hash, cached });
+        let len = r.usize()?;
+        entries.insert(key, (hash, r.take(len)?.to_vec()));
     }
     (r.at == bytes.len()).then_some(entries)
 }
@@ -659,28 +684,57 @@ mod tests {
         ])
     }
 
+    /// The entries as a cache file would hold them, and read back decoded.
+    fn round_trip(bytes: &[u8], binary: u128) -> Option<HashMap<String, Entry>> {
+        decode(bytes, binary)?
+            .into_iter()
+            .map(|(key, (hash, bytes))| {
+                let mut r = Reader {
+                    bytes: &bytes,
+                    at: 0,
+                };
+                let cached = r.cached()?;
+                (r.at == bytes.len()).then_some((key, Entry { hash, cached }))
+            })
+            .collect()
+    }
+
+    fn encoded(entries: &HashMap<String, Entry>) -> HashMap<String, (u128, Vec<u8>)> {
+        entries
+            .iter()
+            .map(|(k, e)| {
+                let mut w = Writer {
+                    ok: true,
+                    ..Writer::default()
+                };
+                w.cached(&e.cached);
+                (k.clone(), (e.hash, w.out))
+            })
+            .collect()
+    }
+
     #[test]
     fn entries_read_back_as_written() {
         let e = entries();
-        let bytes = encode(&e, 42);
-        assert_eq!(decode(&bytes, 42), Some(e));
+        let bytes = encode(&encoded(&e), 42);
+        assert_eq!(round_trip(&bytes, 42), Some(e));
     }
 
     #[test]
     fn another_build_or_any_damage_reads_as_nothing() {
-        let bytes = encode(&entries(), 42);
-        assert_eq!(decode(&bytes, 43), None);
+        let bytes = encode(&encoded(&entries()), 42);
+        assert_eq!(round_trip(&bytes, 43), None);
         for cut in 0..bytes.len() {
-            assert_eq!(decode(&bytes[..cut], 42), None, "cut at {cut}");
+            assert_eq!(round_trip(&bytes[..cut], 42), None, "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(decode(&longer, 42), None);
+        assert_eq!(round_trip(&longer, 42), None);
         // Flipped bytes either fail to decode or decode to something: never a panic.
         for i in 0..bytes.len() {
             let mut b = bytes.clone();
             b[i] ^= 0xff;
-            let _ = decode(&b, 42);
+            let _ = round_trip(&b, 42);
         }
     }
 }

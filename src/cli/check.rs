@@ -11,7 +11,7 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
-use trls::cache::{Cached, Entry, Slot, Store};
+use trls::cache::{Cached, Slot, Store};
 use trls::codes::Code;
 use trls::config::Config;
 use trls::diagnostic::{Diagnostic, Severity};
@@ -325,24 +325,20 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     // when a finding is reported (see `Texts`).
     let mut workspace = engine::Workspace::with_capacity(analyzed.len() + context.len());
     let mut texts = Texts::default();
-    let mut pending: Vec<(&Input, Compact)> = Vec::with_capacity(analyzed.len());
-    for (i, a) in analyzed {
-        let Analyzed {
-            mut compact,
-            hash,
-            text,
-        } = a;
-        let input = &inputs[i];
-        workspace.insert(&input.path, std::mem::take(&mut compact.summary));
+    // In place: a second list of every record would be a second peak.
+    let mut analyzed = analyzed;
+    for (i, a) in &mut analyzed {
+        let input = &inputs[*i];
+        workspace.insert(&input.path, std::mem::take(&mut a.compact.summary));
         texts.origins.insert(
             &input.path,
-            match text {
+            match a.text.take() {
                 Some(t) => Origin::Kept(t),
-                None => Origin::Disk(hash),
+                None => Origin::Disk(a.hash),
             },
         );
-        pending.push((input, compact));
     }
+    let pending = analyzed.into_iter().map(|(i, a)| (&inputs[i], a.compact));
     for c in &mut context {
         workspace.insert(&c.path, std::mem::take(&mut c.summary));
     }
@@ -390,7 +386,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         let mut summary = render::Summary::default();
         let mut fixable = 0;
         let mut worst = None;
-        let mut rest = pending.into_iter();
+        let mut rest = pending;
         loop {
             let chunk: Vec<(&Input, Compact)> = rest.by_ref().take(STREAM_CHUNK).collect();
             if chunk.is_empty() {
@@ -441,7 +437,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         ));
     }
 
-    let mut reports = judge(pending);
+    let mut reports = judge(pending.collect());
     let others = load(&mut reports);
     problems.extend(fails_late.get().then(|| Problem {
         message: String::new(),
@@ -684,7 +680,10 @@ fn read_context(
             let cached = slot
                 .as_ref()
                 .and_then(|slot| store_ref?.get(slot, hash))
-                .map(|e| e.cached.summary().clone());
+                .map(|c| match c {
+                    Cached::Summary(s) => s,
+                    Cached::Compact(c) => c.summary,
+                });
             let hit = cached.is_some();
             let summary = cached.unwrap_or_else(|| engine::summarize(&bytes, path));
             let record = ContextRecord {
@@ -703,14 +702,7 @@ fn read_context(
         } else {
             stats.context_misses += 1;
             if let (Some(store), Some(slot)) = (store.as_mut(), slot) {
-                let cached = Cached::Summary(record.summary.clone());
-                store.put(
-                    slot,
-                    Entry {
-                        hash: record.hash,
-                        cached,
-                    },
-                );
+                store.put_summary(slot, record.hash, &record.summary);
             }
         }
         out.push(record);
@@ -938,19 +930,16 @@ fn check_files(
             .par_iter()
             .zip(&slots)
             .map(|(i, slot)| {
-                let cached = |hash: u128| {
-                    let entry = store_ref?.get(slot.as_ref()?, hash)?;
-                    match &entry.cached {
-                        Cached::Compact(c) => Some(c.clone()),
-                        Cached::Summary(_) => None,
-                    }
+                let cached = |hash: u128| match store_ref?.get(slot.as_ref()?, hash)? {
+                    Cached::Compact(c) => Some(c),
+                    Cached::Summary(_) => None,
                 };
                 analyze_file(i, mode, cached)
             })
             .collect()
     });
     let mut problems = Vec::new();
-    let mut analyzed = Vec::new();
+    let mut analyzed = Vec::with_capacity(inputs.len());
     let mut fixed = Vec::new();
     for (i, ((outcome, problem, f, hit), slot)) in outcomes.into_iter().zip(slots).enumerate() {
         problems.extend(problem);
@@ -962,14 +951,7 @@ fn check_files(
                 } else {
                     stats.misses += 1;
                     if let (Some(store), Some(slot)) = (store.as_mut(), slot) {
-                        let cached = Cached::Compact(a.compact.clone());
-                        store.put(
-                            slot,
-                            Entry {
-                                hash: a.hash,
-                                cached,
-                            },
-                        );
+                        store.put_compact(slot, a.hash, &a.compact);
                     }
                 }
                 analyzed.push((i, a));
