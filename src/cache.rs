@@ -191,20 +191,32 @@ impl Store {
         if *h != hash {
             return None;
         }
-        let mut r = Reader { bytes, at: 0 };
+        let mut r = Reader {
+            bytes,
+            at: 0,
+            strings: None,
+        };
         let cached = r.cached()?;
         (r.at == bytes.len()).then_some(cached)
     }
 
-    /// Remember a checked file's results (written by [`Store::save`]).
-    pub fn put_compact(&mut self, slot: Slot, hash: u128, compact: &Compact) {
+    /// A checked file's results encoded for [`Store::put_encoded`] (in a worker,
+    /// before its summary moves on); `None` when they cannot be encoded.
+    pub fn encode_compact(compact: &Compact) -> Option<Vec<u8>> {
         let mut w = Writer {
             ok: true,
             ..Writer::default()
         };
         w.out.push(1);
         w.compact(compact);
-        self.put(slot, hash, w);
+        w.ok.then_some(w.out)
+    }
+
+    /// Remember a checked file's results encoded by [`Store::encode_compact`].
+    pub fn put_encoded(&mut self, slot: Slot, hash: u128, bytes: Vec<u8>) {
+        if let Some(b) = self.buckets.get_mut(slot.bucket) {
+            b.new.insert(slot.key, (hash, bytes));
+        }
     }
 
     /// Remember the summary of a file read for the cross-record rules only.
@@ -304,18 +316,96 @@ pub fn find_dirs(path: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Packs compact results while a run holds every record's until the cross-record
+/// phase: each string (a message, a fix's title) is stored once per run however
+/// many records share it (a completeness finding's long message is the same in
+/// every record), in the cache's encoding.
+#[derive(Default)]
+pub struct Interner {
+    table: std::sync::Mutex<HashMap<String, usize>>,
+}
+
+/// A compact result packed by an [`Interner`].
+pub enum Packed {
+    Bytes(Box<[u8]>),
+    /// What the encoding cannot hold (a related path that is not UTF-8), as it is.
+    Plain(Box<Compact>),
+}
+
+/// The strings of an [`Interner`], by number: unpacks what it packed.
+pub struct Strings(Vec<String>);
+
+impl Interner {
+    fn intern(&self, s: &str) -> usize {
+        // A worker that panicked holding the lock left the table whole.
+        let mut table = self.table.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&n) = table.get(s) {
+            return n;
+        }
+        let n = table.len();
+        table.insert(s.to_string(), n);
+        n
+    }
+
+    pub fn pack(&self, compact: Compact) -> Packed {
+        let mut w = Writer {
+            ok: true,
+            strings: Some(self),
+            ..Writer::default()
+        };
+        w.compact(&compact);
+        if w.ok {
+            Packed::Bytes(w.out.into_boxed_slice())
+        } else {
+            Packed::Plain(Box::new(compact))
+        }
+    }
+
+    /// The table, for unpacking (nothing more can be packed).
+    pub fn freeze(self) -> Strings {
+        let table = self.table.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut strings = vec![String::new(); table.len()];
+        for (s, n) in table {
+            strings[n] = s;
+        }
+        Strings(strings)
+    }
+}
+
+impl Strings {
+    /// What was packed. (Bytes this run wrote always read back; should they not,
+    /// the record is judged with no single-record findings rather than a panic.)
+    pub fn unpack(&self, packed: Packed) -> Compact {
+        match packed {
+            Packed::Plain(c) => *c,
+            Packed::Bytes(bytes) => {
+                let mut r = Reader {
+                    bytes: &bytes,
+                    at: 0,
+                    strings: Some(&self.0),
+                };
+                let compact = r.compact();
+                debug_assert!(compact.is_some(), "a packed result does not read back");
+                compact.unwrap_or_default()
+            }
+        }
+    }
+}
+
 // The encoding: little-endian, lengths and counts as LEB128 varints, strings as
 // UTF-8. Spans are byte offsets into the file the entry is of (its hash vouches
 // for them).
 
 #[derive(Default)]
-struct Writer {
+struct Writer<'a> {
     out: Vec<u8>,
     /// False once something could not be encoded (a path that is not UTF-8).
     ok: bool,
+    /// Strings written as their number in this table (see [`Interner`]).
+    strings: Option<&'a Interner>,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn uint(&mut self, mut v: u64) {
         loop {
             let byte = (v & 0x7f) as u8;
@@ -331,6 +421,11 @@ impl Writer {
         self.uint(v as u64);
     }
     fn str(&mut self, s: &str) {
+        if let Some(table) = self.strings {
+            let n = table.intern(s);
+            self.usize(n);
+            return;
+        }
         self.usize(s.len());
         self.out.extend_from_slice(s.as_bytes());
     }
@@ -466,6 +561,8 @@ fn encode(entries: &HashMap<String, (u128, Vec<u8>)>, binary: u128) -> Vec<u8> {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Strings read as their number in this table (see [`Interner`]).
+    strings: Option<&'a [String]>,
 }
 
 impl Reader<'_> {
@@ -505,6 +602,9 @@ impl Reader<'_> {
     }
     fn str(&mut self) -> Option<String> {
         let n = self.usize()?;
+        if let Some(table) = self.strings {
+            return table.get(n).cloned();
+        }
         String::from_utf8(self.take(n)?.to_vec()).ok()
     }
     fn span(&mut self) -> Option<Span> {
@@ -640,7 +740,11 @@ impl Reader<'_> {
 /// anything else (another build, another layout, a torn file). An entry damaged
 /// inside is found when it is decoded ([`Store::get`]).
 fn decode(bytes: &[u8], binary: u128) -> Option<HashMap<String, (u128, Vec<u8>)>> {
-    let mut r = Reader { bytes, at: 0 };
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        strings: None,
+    };
     if r.take(MAGIC.len())? != MAGIC || r.u128()? != binary {
         return None;
     }
@@ -692,6 +796,7 @@ mod tests {
                 let mut r = Reader {
                     bytes: &bytes,
                     at: 0,
+                    strings: None,
                 };
                 let cached = r.cached()?;
                 (r.at == bytes.len()).then_some((key, Entry { hash, cached }))
@@ -711,6 +816,23 @@ mod tests {
                 (k.clone(), (e.hash, w.out))
             })
             .collect()
+    }
+
+    #[test]
+    fn packed_results_unpack_as_they_were() {
+        let e = entries();
+        let interner = Interner::default();
+        let compacts: Vec<Compact> = e
+            .values()
+            .filter_map(|e| match &e.cached {
+                Cached::Compact(c) => Some(c.clone()),
+                Cached::Summary(_) => None,
+            })
+            .collect();
+        let packed: Vec<Packed> = compacts.iter().cloned().map(|c| interner.pack(c)).collect();
+        let strings = interner.freeze();
+        let back: Vec<Compact> = packed.into_iter().map(|p| strings.unpack(p)).collect();
+        assert_eq!(back, compacts);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
-use trls::cache::{Cached, Slot, Store};
+use trls::cache::{Cached, Interner, Packed, Slot, Store};
 use trls::codes::Code;
 use trls::config::Config;
 use trls::diagnostic::{Diagnostic, Severity};
@@ -246,7 +246,9 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         .flatten();
     let mut stats = CacheStats::default();
     let mut context = read_context(&context, store.as_mut(), &mut stats);
-    let (analyzed, mut problems, fixed) = check_files(&inputs, mode, store.as_mut(), &mut stats)?;
+    let interner = Interner::default();
+    let (analyzed, mut problems, fixed) =
+        check_files(&inputs, mode, store.as_mut(), &interner, &mut stats)?;
     if let Some(store) = store {
         store.save();
     }
@@ -329,7 +331,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     let mut analyzed = analyzed;
     for (i, a) in &mut analyzed {
         let input = &inputs[*i];
-        workspace.insert(&input.path, std::mem::take(&mut a.compact.summary));
+        workspace.insert(&input.path, std::mem::take(&mut a.summary));
         texts.origins.insert(
             &input.path,
             match a.text.take() {
@@ -338,7 +340,11 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
             },
         );
     }
-    let pending = analyzed.into_iter().map(|(i, a)| (&inputs[i], a.compact));
+    let strings = interner.freeze();
+    // Unpacked as they are judged, a chunk at a time.
+    let pending = analyzed
+        .into_iter()
+        .map(|(i, a)| (&inputs[i], strings.unpack(a.packed)));
     for c in &mut context {
         workspace.insert(&c.path, std::mem::take(&mut c.summary));
     }
@@ -893,14 +899,28 @@ struct Analyzed {
     text: Option<String>,
 }
 
+/// What a run holds of a record between its single-record checks and its report:
+/// its results packed (see [`Interner`]), its summary, and where its text is.
+struct Held {
+    packed: Packed,
+    summary: RecordSummary,
+    hash: u128,
+    text: Option<String>,
+    /// Its results encoded for the cache, when they are new there.
+    entry: Option<Vec<u8>>,
+}
+
 /// One input's outcome: analyzed or a problem, a problem that did not stop it (a
 /// fix that could not be written), what the fixes did, and whether the cache
 /// answered.
 type Outcome = (Result<Analyzed, Problem>, Option<Problem>, Fixed, bool);
 
+/// An [`Outcome`] whose analysis is packed.
+type HeldOutcome = (Result<Held, Problem>, Option<Problem>, Fixed, bool);
+
 /// The inputs analyzed (by their index), the problems met, and what the fixes did
 /// (one entry per input).
-type Analyses = (Vec<(usize, Analyzed)>, Vec<Problem>, Vec<Fixed>);
+type Analyses = (Vec<(usize, Held)>, Vec<Problem>, Vec<Fixed>);
 
 /// Read, fix (with `--fix`) and run the single-record checks of every file (in
 /// parallel; through the cache when there is one); files that cannot be read are
@@ -910,6 +930,7 @@ fn check_files(
     inputs: &[Input],
     mode: FixMode,
     mut store: Option<&mut Store>,
+    interner: &Interner,
     stats: &mut CacheStats,
 ) -> Result<Analyses, String> {
     // Deep but bounded documents recurse; give the workers room.
@@ -925,7 +946,7 @@ fn check_files(
         })
         .collect();
     let store_ref = store.as_deref();
-    let outcomes: Vec<Outcome> = pool.install(|| {
+    let outcomes: Vec<HeldOutcome> = pool.install(|| {
         inputs
             .par_iter()
             .zip(&slots)
@@ -934,7 +955,26 @@ fn check_files(
                     Cached::Compact(c) => Some(c),
                     Cached::Summary(_) => None,
                 };
-                analyze_file(i, mode, cached)
+                let (analyzed, problem, fixed, hit) = analyze_file(i, mode, cached);
+                let held = analyzed.map(|a| {
+                    let Analyzed {
+                        mut compact,
+                        hash,
+                        text,
+                    } = a;
+                    let entry = (slot.is_some() && !hit)
+                        .then(|| Store::encode_compact(&compact))
+                        .flatten();
+                    let summary = std::mem::take(&mut compact.summary);
+                    Held {
+                        packed: interner.pack(compact),
+                        summary,
+                        hash,
+                        text,
+                        entry,
+                    }
+                });
+                (held, problem, fixed, hit)
             })
             .collect()
     });
@@ -945,13 +985,15 @@ fn check_files(
         problems.extend(problem);
         fixed.push(f);
         match outcome {
-            Ok(a) => {
+            Ok(mut a) => {
                 if hit {
                     stats.hits += 1;
                 } else {
                     stats.misses += 1;
-                    if let (Some(store), Some(slot)) = (store.as_mut(), slot) {
-                        store.put_compact(slot, a.hash, &a.compact);
+                    if let (Some(store), Some(slot), Some(entry)) =
+                        (store.as_mut(), slot, a.entry.take())
+                    {
+                        store.put_encoded(slot, a.hash, entry);
                     }
                 }
                 analyzed.push((i, a));
@@ -1057,11 +1099,19 @@ mod tests {
                 stdin: None,
             })
             .collect();
-        let (analyzed, problems, _) =
-            check_files(&inputs, FixMode::None, None, &mut CacheStats::default()).unwrap();
+        let interner = Interner::default();
+        let (mut analyzed, problems, _) = check_files(
+            &inputs,
+            FixMode::None,
+            None,
+            &interner,
+            &mut CacheStats::default(),
+        )
+        .unwrap();
         assert_eq!(analyzed.len(), 1);
-        assert_eq!(analyzed[0].0, 0);
-        assert!(!analyzed[0].1.compact.diagnostics.is_empty());
+        let (i, held) = analyzed.pop().unwrap();
+        assert_eq!(i, 0);
+        assert!(!interner.freeze().unpack(held.packed).diagnostics.is_empty());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].fails_run);
         assert!(
