@@ -916,7 +916,13 @@ struct Held {
 type Outcome = (Result<Analyzed, Problem>, Option<Problem>, Fixed, bool);
 
 /// An [`Outcome`] whose analysis is packed.
-type HeldOutcome = (Result<Held, Problem>, Option<Problem>, Fixed, bool);
+type HeldOutcome = (
+    Result<Held, Problem>,
+    Option<Problem>,
+    Fixed,
+    bool,
+    Option<Slot>,
+);
 
 /// The inputs analyzed (by their index), the problems met, and what the fixes did
 /// (one entry per input).
@@ -949,7 +955,7 @@ fn check_files(
     let outcomes: Vec<HeldOutcome> = pool.install(|| {
         inputs
             .par_iter()
-            .zip(&slots)
+            .zip(slots)
             .map(|(i, slot)| {
                 let cached = |hash: u128| match store_ref?.get(slot.as_ref()?, hash)? {
                     Cached::Compact(c) => Some(c),
@@ -974,33 +980,41 @@ fn check_files(
                         entry,
                     }
                 });
-                (held, problem, fixed, hit)
+                (held, problem, fixed, hit, slot)
             })
             .collect()
     });
     let mut problems = Vec::new();
-    let mut analyzed = Vec::with_capacity(inputs.len());
-    let mut fixed = Vec::new();
-    for (i, ((outcome, problem, f, hit), slot)) in outcomes.into_iter().zip(slots).enumerate() {
-        problems.extend(problem);
-        fixed.push(f);
-        match outcome {
-            Ok(mut a) => {
-                if hit {
-                    stats.hits += 1;
-                } else {
-                    stats.misses += 1;
-                    if let (Some(store), Some(slot), Some(entry)) =
-                        (store.as_mut(), slot, a.entry.take())
-                    {
-                        store.put_encoded(slot, a.hash, entry);
+    let mut fixed = Vec::with_capacity(inputs.len());
+    // `into_iter().enumerate().filter_map()` collects in place: no second list of
+    // every record while the first is read.
+    let analyzed: Vec<(usize, Held)> = outcomes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (outcome, problem, f, hit, slot))| {
+            problems.extend(problem);
+            fixed.push(f);
+            match outcome {
+                Ok(mut a) => {
+                    if hit {
+                        stats.hits += 1;
+                    } else {
+                        stats.misses += 1;
+                        if let (Some(store), Some(slot), Some(entry)) =
+                            (store.as_mut(), slot, a.entry.take())
+                        {
+                            store.put_encoded(slot, a.hash, entry);
+                        }
                     }
+                    Some((i, a))
                 }
-                analyzed.push((i, a));
+                Err(p) => {
+                    problems.push(p);
+                    None
+                }
             }
-            Err(p) => problems.push(p),
-        }
-    }
+        })
+        .collect();
     Ok((analyzed, problems, fixed))
 }
 
