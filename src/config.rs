@@ -70,6 +70,9 @@ pub struct Config {
     /// The snapshots the shell loaded for this configuration (from `registry_dir`
     /// or `--registry`); `None` when the run has none (TRF12x are not judged).
     snapshots: Option<Arc<Snapshots>>,
+    /// A hash of the file's path and text (0 for the defaults): with the
+    /// snapshots', the result cache's key for this configuration.
+    source_hash: u128,
 }
 
 impl Default for Config {
@@ -82,6 +85,7 @@ impl Default for Config {
             schema: Schema::builtin(),
             registry_dir: None,
             snapshots: None,
+            source_hash: 0,
         }
     }
 }
@@ -147,6 +151,10 @@ impl Config {
             toml::from_str(text).map_err(|e| err(e.span(), e.message().trim().to_string()))?;
         let mut config = Config {
             path: Some(path.to_path_buf()),
+            source_hash: crate::hash::Hasher::new()
+                .write(path.as_os_str().as_encoded_bytes())
+                .write(text.as_bytes())
+                .finish(),
             ..Config::default()
         };
         if let Some(dir) = raw.registry.and_then(|r| r.snapshots) {
@@ -234,6 +242,17 @@ impl Config {
             config.schema = Arc::new(Schema::build(&extra).map_err(|m| err(None, m))?);
         }
         Ok(config)
+    }
+
+    /// What this configuration's effect on a record's results depends on: the
+    /// file's path and text and the snapshots' files (a hash; the result cache's
+    /// key). Editor overrides ([`Config::with_severities`]) are not in it: the
+    /// language server does not use the cache.
+    pub fn fingerprint(&self) -> u128 {
+        crate::hash::Hasher::new()
+            .write_u128(self.source_hash)
+            .write_u128(self.snapshots.as_ref().map_or(0, |s| s.fingerprint()))
+            .finish()
     }
 
     /// The schema with this configuration's extra terms.

@@ -8,6 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::LocalIndex;
 pub use crate::model::RecordSummary;
 use crate::registry::{Snapshot, Snapshots};
+use crate::rules::suppress::Suppressions;
 use crate::rules::{self, Context};
 use crate::syntax::{self, LineIndex, Node, Parsed, Span, Syntax, SyntaxError, SyntaxErrorKind};
 use crate::workspace::index::WorkspaceIndex;
@@ -70,6 +71,31 @@ pub fn analyze(bytes: &[u8], path: Option<&Path>, config: &Config) -> Analysis {
 }
 
 pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Config) -> Analysis {
+    let local = analyze_local(text, syntax, path, config);
+    Analysis {
+        path: path.map(Path::to_path_buf),
+        text: text.to_string(),
+        lines: LineIndex::new(text),
+        diagnostics: local.diagnostics,
+        omitted: local.omitted,
+        index: local.index,
+        summary: local.summary,
+        parsed: local.parsed,
+    }
+}
+
+/// The single-record checks' results, before they are kept whole ([`Analysis`])
+/// or compactly ([`Compact`]).
+struct Local {
+    parsed: Parsed,
+    diagnostics: Vec<Diagnostic>,
+    omitted: Vec<(Code, usize)>,
+    index: LocalIndex,
+    summary: RecordSummary,
+}
+
+/// Parse and run every single-record check; the tree is dropped before returning.
+fn analyze_local(text: &str, syntax: Syntax, path: Option<&Path>, config: &Config) -> Local {
     let parsed = syntax::parse(text, syntax);
     let empty = Node::map(Vec::new(), Span::empty(0));
     let root = parsed.root.as_ref().unwrap_or(&empty);
@@ -96,15 +122,89 @@ pub fn analyze_text(text: &str, syntax: Syntax, path: Option<&Path>, config: &Co
     }
     let mut parsed = parsed;
     parsed.root = None;
-    Analysis {
-        path: path.map(Path::to_path_buf),
-        text: text.to_string(),
-        lines: LineIndex::new(text),
+    Local {
+        parsed,
         diagnostics,
         omitted,
         index,
         summary,
-        parsed,
+    }
+}
+
+/// What a batch keeps of one record after its single-record checks: all that the
+/// cross-record phase and [`finish`] need, without the record's text, tree or line
+/// index, so a batch's memory does not grow with the size of its records. Its
+/// content depends on the record's bytes, its file name and extension (TRF104, the
+/// syntax), the configuration and this build only: the result cache's key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Compact {
+    /// The single-record findings, before precedence, severities and suppressions.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per code, findings counted but not kept (see `diagnostic::cap_per_code`).
+    pub omitted: Vec<(Code, usize)>,
+    pub summary: RecordSummary,
+    /// The record's `# trls: ignore` directives, resolved to lines.
+    pub suppressions: Suppressions,
+}
+
+/// [`analyze`], kept compactly: parse, run every single-record check, and drop the
+/// text, the tree and the line index (built only when the record has a `trls:`
+/// directive to place).
+pub fn analyze_compact(bytes: &[u8], path: Option<&Path>, config: &Config) -> Compact {
+    let syntax = path.map_or(Syntax::Yaml, Syntax::from_path);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        // Not UTF-8: one finding, no comments (rare: no need to be lean).
+        return analyze(bytes, path, config).compact();
+    };
+    let local = analyze_local(text, syntax, path, config);
+    let suppressions = if local
+        .parsed
+        .comments
+        .iter()
+        .any(rules::suppress::is_directive)
+    {
+        Suppressions::parse(text, &local.parsed.comments, &LineIndex::new(text))
+    } else {
+        Suppressions::default()
+    };
+    let mut compact = Compact {
+        diagnostics: local.diagnostics,
+        omitted: local.omitted,
+        summary: local.summary,
+        suppressions,
+    };
+    compact.shrink();
+    compact
+}
+
+impl Compact {
+    /// Give back what the lists and messages reserved beyond their length: a batch
+    /// holds one of these per record until the cross-record phase, and a vector's
+    /// first growth reserves room for four.
+    pub fn shrink(&mut self) {
+        for d in &mut self.diagnostics {
+            d.message.shrink_to_fit();
+        }
+        self.diagnostics.shrink_to_fit();
+        self.omitted.shrink_to_fit();
+        let s = &mut self.summary;
+        s.secondary.shrink_to_fit();
+        s.related.shrink_to_fit();
+        if let Some(t) = &mut s.title {
+            t.shrink_to_fit();
+        }
+    }
+}
+
+impl Analysis {
+    /// What a batch keeps of this analysis (see [`Compact`]).
+    pub fn compact(self) -> Compact {
+        Compact {
+            suppressions: Suppressions::parse(&self.text, &self.parsed.comments, &self.lines),
+            diagnostics: self.diagnostics,
+            omitted: self.omitted,
+            summary: self.summary,
+        }
     }
 }
 
@@ -155,14 +255,44 @@ pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
 /// Add the workspace phase's findings, then apply precedence, configured severities
 /// and suppressions, order by position, and cap the findings of each code.
 pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -> Checked {
+    let suppressions =
+        Suppressions::parse(&analysis.text, &analysis.parsed.comments, &analysis.lines);
     let Analysis {
         text,
         lines,
-        parsed,
-        mut diagnostics,
+        diagnostics,
         omitted,
         ..
     } = analysis;
+    Checked {
+        diagnostics: finish_diagnostics(diagnostics, workspace, omitted, &suppressions, config),
+        text,
+        lines,
+    }
+}
+
+/// [`finish`] of a compact record: its final diagnostics.
+pub fn finish_compact(
+    record: Compact,
+    workspace: Vec<Diagnostic>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let Compact {
+        diagnostics,
+        omitted,
+        suppressions,
+        ..
+    } = record;
+    finish_diagnostics(diagnostics, workspace, omitted, &suppressions, config)
+}
+
+fn finish_diagnostics(
+    mut diagnostics: Vec<Diagnostic>,
+    workspace: Vec<Diagnostic>,
+    omitted: Vec<(Code, usize)>,
+    suppressions: &Suppressions,
+    config: &Config,
+) -> Vec<Diagnostic> {
     diagnostics.extend(workspace);
     for d in &mut diagnostics {
         lowercase_start(&mut d.message);
@@ -178,8 +308,7 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
         }
         None => false,
     });
-    let mut diagnostics =
-        rules::suppress::apply(diagnostics, &text, &parsed.comments, &lines, config);
+    let mut diagnostics = rules::suppress::apply(diagnostics, suppressions, config);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
@@ -187,12 +316,7 @@ pub fn finish(analysis: Analysis, workspace: Vec<Diagnostic>, config: &Config) -
         .into_iter()
         .filter(|(c, _)| config.severity(*c, c.severity()).is_some())
         .collect();
-    let diagnostics = crate::diagnostic::cap_per_code(diagnostics, &omitted);
-    Checked {
-        text,
-        lines,
-        diagnostics,
-    }
+    crate::diagnostic::cap_per_code(diagnostics, &omitted)
 }
 
 /// One capitalisation for every message, whoever wrote it (a rule, the YAML or
@@ -263,43 +387,116 @@ pub fn check_all_in(
     configs: &[&Config],
     context: &[(PathBuf, RecordSummary)],
 ) -> Vec<Checked> {
-    let paths: Vec<PathBuf> = analyses
-        .iter()
+    let mut texts = Vec::with_capacity(analyses.len());
+    let records: Vec<(PathBuf, Compact)> = analyses
+        .into_iter()
         .enumerate()
-        .map(|(i, a)| {
-            a.path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("<document {i}>")))
+        .map(|(i, mut a)| {
+            let path = a
+                .path
+                .take()
+                .unwrap_or_else(|| PathBuf::from(format!("<document {i}>")));
+            texts.push((
+                std::mem::take(&mut a.text),
+                std::mem::replace(&mut a.lines, LineIndex::new("")),
+            ));
+            let text = &texts[i].0;
+            let lines = &texts[i].1;
+            let compact = Compact {
+                suppressions: Suppressions::parse(text, &a.parsed.comments, lines),
+                diagnostics: a.diagnostics,
+                omitted: a.omitted,
+                summary: a.summary,
+            };
+            (path, compact)
         })
         .collect();
-    let index = WorkspaceIndex::build(
-        paths
-            .iter()
-            .map(PathBuf::as_path)
-            .zip(analyses.iter().map(|a| &a.summary))
-            .chain(context.iter().map(|(p, s)| (p.as_path(), s))),
-    );
-    let judge = |a: Analysis, path: &PathBuf, c: &&Config| {
-        let workspace = rules::workspace::check(path, &a.summary, &index);
-        finish(a, workspace, c)
+    check_batch(records, configs, context)
+        .into_iter()
+        .zip(texts)
+        .map(|(diagnostics, (text, lines))| Checked {
+            text,
+            lines,
+            diagnostics,
+        })
+        .collect()
+}
+
+/// Check a batch of compact records together, within a wider workspace (as
+/// [`check_all_in`]): the final diagnostics of each, in the order given. The
+/// cross-record rules read only the summaries, so no record's text is needed.
+pub fn check_batch(
+    records: Vec<(PathBuf, Compact)>,
+    configs: &[&Config],
+    context: &[(PathBuf, RecordSummary)],
+) -> Vec<Vec<Diagnostic>> {
+    let mut records = records;
+    let summaries: Vec<(PathBuf, RecordSummary)> = records
+        .iter_mut()
+        .map(|(p, c)| (p.clone(), std::mem::take(&mut c.summary)))
+        .chain(context.iter().cloned())
+        .collect();
+    let workspace = Workspace::new(summaries);
+    let judge = |(path, record): (PathBuf, Compact), config: &&Config| {
+        workspace.judge(&path, record, config)
     };
-    if analyses.len() == 1 {
-        return analyses
+    if records.len() == 1 {
+        return records
             .into_iter()
-            .zip(&paths)
             .zip(configs)
-            .map(|((a, path), c)| judge(a, path, c))
+            .map(|(r, c)| judge(r, c))
             .collect();
     }
-    // The cross-record phase (and dropping each record's tree) in parallel too, in
-    // the order given.
+    // The cross-record phase in parallel too, in the order given.
     use rayon::prelude::*;
-    analyses
+    records
         .into_par_iter()
-        .zip(paths.par_iter())
         .zip(configs.par_iter())
-        .map(|((a, path), c)| judge(a, path, c))
+        .map(|(r, c)| judge(r, c))
         .collect()
+}
+
+/// The records of a batch for the cross-record phase: each record's summary, held
+/// once (the index owns them), so that a batch can judge its records one at a time
+/// and keep only the findings of the ones not yet reported.
+pub struct Workspace {
+    index: WorkspaceIndex,
+}
+
+impl Workspace {
+    /// The workspace of these records (the checked ones and their context).
+    pub fn new(records: Vec<(PathBuf, RecordSummary)>) -> Workspace {
+        let mut workspace = Workspace::with_capacity(records.len());
+        for (path, summary) in records {
+            workspace.insert(&path, summary);
+        }
+        workspace
+    }
+
+    /// An empty workspace with room for `n` records (no growth, so no moment with
+    /// two tables, while a large batch fills it).
+    pub fn with_capacity(n: usize) -> Workspace {
+        let mut index = WorkspaceIndex::default();
+        index.records.reserve(n);
+        index.primary.reserve(n);
+        Workspace { index }
+    }
+
+    /// Add a record's summary (replacing any earlier one of `path`).
+    pub fn insert(&mut self, path: &Path, summary: RecordSummary) {
+        self.index.insert(path, summary);
+    }
+
+    /// The final diagnostics of the record at `path`: its single-record findings
+    /// (`record`, whose summary may have been moved into this workspace) with the
+    /// cross-record ones, through [`finish`]'s precedence, severities, suppressions
+    /// and caps. The record is judged by the summary this workspace holds for it.
+    pub fn judge(&self, path: &Path, record: Compact, config: &Config) -> Vec<Diagnostic> {
+        let empty = RecordSummary::default();
+        let summary = self.index.records.get(path).unwrap_or(&empty);
+        let workspace = rules::workspace::check(path, summary, &self.index);
+        finish_compact(record, workspace, config)
+    }
 }
 
 /// Check one record on its own (a workspace of one).

@@ -3,11 +3,13 @@
 //! [`diagnostic::Diagnostic`]s with fixes. The command line and the language server
 //! are thin shells over [`engine`]; [`render`] turns results into the output formats.
 
+pub mod cache;
 pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod format;
+pub mod hash;
 pub mod ide;
 pub mod ids;
 #[cfg(feature = "lsp")]

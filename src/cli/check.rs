@@ -11,10 +11,11 @@ use std::sync::Arc;
 use clap::ValueEnum;
 use rayon::prelude::*;
 
+use trls::cache::{Cached, Interner, Packed, Slot, Store};
 use trls::codes::Code;
 use trls::config::Config;
-use trls::diagnostic::Severity;
-use trls::engine::{self, RecordSummary};
+use trls::diagnostic::{Diagnostic, Severity};
+use trls::engine::{self, Compact, RecordSummary};
 use trls::render::{self, FileReport, TextOptions};
 use trls::syntax::LineIndex;
 use trls::workspace::baseline::{pointed_text, Baseline};
@@ -71,6 +72,10 @@ pub struct CheckArgs {
     /// Report only findings that are not in the baseline
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Neither read nor write the result cache (`.trls_cache/` at the workspace
+    /// root); also `TRLS_NO_CACHE=1`
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -232,8 +237,27 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
             .collect();
         (inputs, found.context)
     };
-    let context = read_context(&context);
-    let (mut reports, problems, fixed) = check_files(&inputs, &context, mode)?;
+    // The cache: not for fixes (their text changes under them) nor standard input.
+    let mut store = (!args.no_cache
+        && !std::env::var_os("TRLS_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
+        && mode == FixMode::None
+        && !stdin)
+        .then(Store::open)
+        .flatten();
+    let mut stats = CacheStats::default();
+    let mut context = read_context(&context, store.as_mut(), &mut stats);
+    let interner = Interner::default();
+    let (analyzed, mut problems, fixed) =
+        check_files(&inputs, mode, store.as_mut(), &interner, &mut stats)?;
+    if let Some(store) = store {
+        store.save();
+    }
+    if std::env::var_os("TRLS_CACHE_STATS").is_some() {
+        note(&format!(
+            "cache: {} from cache, {} checked; context: {} from cache, {} read",
+            stats.hits, stats.misses, stats.context_hits, stats.context_misses
+        ));
+    }
     // A snapshot that cannot be read is one finding on that file: the run goes on,
     // and it fails like an error does.
     let bad_snapshots = std::mem::take(&mut configs.snapshot_errors);
@@ -282,9 +306,9 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
                 .as_ref()
                 .map(|(_, new)| new.clone())
                 .unwrap_or_else(|| {
-                    reports
+                    analyzed
                         .first()
-                        .map(|r| r.checked.text.clone())
+                        .and_then(|(_, a)| a.text.clone())
                         .unwrap_or_default()
                 }),
         ),
@@ -296,11 +320,135 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     } else {
         Severity::Info
     };
-    for r in &mut reports {
-        r.checked
-            .diagnostics
-            .retain(|d| d.severity >= min && selection.selects(d.code));
+    let keep = |d: &Diagnostic| d.severity >= min && selection.selects(d.code);
+
+    // The cross-record phase: every summary into the workspace (held once), then
+    // each record judged, its findings kept as asked, and its text read back only
+    // when a finding is reported (see `Texts`).
+    let mut workspace = engine::Workspace::with_capacity(analyzed.len() + context.len());
+    let mut texts = Texts::default();
+    // In place: a second list of every record would be a second peak.
+    let mut analyzed = analyzed;
+    for (i, a) in &mut analyzed {
+        let input = &inputs[*i];
+        workspace.insert(&input.path, std::mem::take(&mut a.summary));
+        texts.origins.insert(
+            &input.path,
+            match a.text.take() {
+                Some(t) => Origin::Kept(t),
+                None => Origin::Disk(a.hash),
+            },
+        );
     }
+    let strings = interner.freeze();
+    // Unpacked as they are judged, a chunk at a time.
+    let pending = analyzed
+        .into_iter()
+        .map(|(i, a)| (&inputs[i], strings.unpack(a.packed)));
+    for c in &mut context {
+        workspace.insert(&c.path, std::mem::take(&mut c.summary));
+    }
+    for c in &context {
+        texts.origins.insert(&c.path, Origin::Disk(c.hash));
+    }
+    let workspace = workspace;
+    let judge = |chunk: Vec<(&Input, Compact)>| -> Vec<FileReport> {
+        chunk
+            .into_par_iter()
+            .map(|(input, compact)| {
+                let mut diagnostics = workspace.judge(&input.path, compact, &input.config);
+                diagnostics.retain(keep);
+                FileReport {
+                    path: input.path.clone(),
+                    checked: engine::Checked {
+                        text: String::new(),
+                        lines: LineIndex::new(""),
+                        diagnostics,
+                    },
+                }
+            })
+            .collect()
+    };
+    let fails_late = std::cell::Cell::new(false);
+    let load = |reports: &mut Vec<FileReport>| {
+        let (others, gone) = texts.load(reports);
+        for p in gone {
+            note(&p);
+            fails_late.set(true);
+        }
+        others
+    };
+
+    // The plain text report, written as the records are judged (a chunk at a time),
+    // so that no more than a chunk's texts and findings are held at once.
+    let streams = args.format == Format::Text
+        && !args.statistics
+        && args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && stdin_fixed.is_none();
+    if streams {
+        let color = args.output_file.is_none() && color_stdout();
+        let mut sink = Sink::open(args.output_file.as_deref())?;
+        let mut summary = render::Summary::default();
+        let mut fixable = 0;
+        let mut worst = None;
+        let mut rest = pending;
+        loop {
+            let chunk: Vec<(&Input, Compact)> = rest.by_ref().take(STREAM_CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let mut reports = judge(chunk);
+            let others = load(&mut reports);
+            let lookup = Lookup {
+                reports: &reports,
+                others: &others,
+            };
+            let part = render::summary(&reports);
+            summary.files += part.files;
+            summary.errors += part.errors;
+            summary.warnings += part.warnings;
+            summary.infos += part.infos;
+            summary.hints += part.hints;
+            for d in reports.iter().flat_map(|r| &r.checked.diagnostics) {
+                fixable += usize::from(d.fix.as_ref().is_some_and(|f| f.safe));
+                worst = worst.max(Some(d.severity));
+            }
+            sink.write(&render::text_diagnostics(
+                &reports,
+                &lookup,
+                TextOptions { color },
+            ))?;
+        }
+        let mut summary_line = render::summary_line(&summary);
+        if fixable > 0 {
+            summary_line.push_str(&format!("; {fixable} fixable with `--fix`"));
+        }
+        let fix_line = (mode == FixMode::Write)
+            .then(|| format!("fixed {fixes} in {}", render::plural(fixed_files, "file")));
+        let inline_summary = args.output_file.is_none() && !args.quiet;
+        for line in fix_line.iter().chain([&summary_line]) {
+            if inline_summary {
+                sink.write(&format!("{line}\n"))?;
+            } else if !args.quiet {
+                eprintln_quiet(line);
+            }
+        }
+        sink.finish()?;
+        return Ok(exit_status(
+            &args,
+            worst,
+            problems.iter().any(|p| p.fails_run) || fails_late.get(),
+            !bad_snapshots.is_empty(),
+        ));
+    }
+
+    let mut reports = judge(pending.collect());
+    let others = load(&mut reports);
+    problems.extend(fails_late.get().then(|| Problem {
+        message: String::new(),
+        fails_run: true,
+    }));
 
     if let Some(path) = &args.write_baseline {
         let mut baseline = Baseline::new(path);
@@ -374,7 +522,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
 
     let lookup = Lookup {
         reports: &reports,
-        context: &context,
+        others: &others,
     };
     // The text report carries its summary at its end; elsewhere (another format,
     // another file, standard input fixed) it goes to stderr.
@@ -422,17 +570,31 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         .flat_map(|r| &r.checked.diagnostics)
         .map(|d| d.severity)
         .max();
+    Ok(exit_status(
+        &args,
+        worst,
+        problems.iter().any(|p| p.fails_run),
+        !bad_snapshots.is_empty(),
+    ))
+}
+
+/// 2 when the run itself failed; else 1 when a finding reported is an error (or,
+/// with `--strict`, a warning) or a registry snapshot could not be read; else 0.
+fn exit_status(
+    args: &CheckArgs,
+    worst: Option<Severity>,
+    failed: bool,
+    bad_snapshots: bool,
+) -> i32 {
     let failing = if args.strict {
         Severity::Warning
     } else {
         Severity::Error
     };
-    if problems.iter().any(|p| p.fails_run) {
-        return Ok(2);
+    if failed {
+        return 2;
     }
-    Ok(i32::from(
-        worst.is_some_and(|w| w >= failing) || !bad_snapshots.is_empty(),
-    ))
+    i32::from(worst.is_some_and(|w| w >= failing) || bad_snapshots)
 }
 
 /// A line on stderr as it is (no `trls:` prefix): the summary of the report.
@@ -482,51 +644,241 @@ fn statistics(reports: &[FileReport], format: Format) -> Result<String, String> 
         .collect())
 }
 
+/// Records judged a chunk at a time when the report is written as it goes.
+const STREAM_CHUNK: usize = 512;
+
 /// A record of the workspace that is not checked itself: what the cross-record
-/// rules judge against, and its text for positioning related locations in it.
+/// rules judge against. Its text is read again if a report names it.
 struct ContextRecord {
     path: PathBuf,
-    text: String,
-    lines: LineIndex,
     summary: RecordSummary,
+    /// Of the bytes summarized (a report checks the text it reads again against it).
+    hash: u128,
 }
 
-/// Read and summarize the workspace's other records (in parallel). One that cannot
-/// be read is left out.
-fn read_context(files: &[(PathBuf, Arc<Config>)]) -> Vec<ContextRecord> {
-    files
+/// How the cache served a run (`TRLS_CACHE_STATS`).
+#[derive(Default)]
+struct CacheStats {
+    hits: usize,
+    misses: usize,
+    context_hits: usize,
+    context_misses: usize,
+}
+
+/// Read and summarize the workspace's other records (in parallel), through the
+/// cache. One that cannot be read is left out.
+fn read_context(
+    files: &[(PathBuf, Arc<Config>)],
+    mut store: Option<&mut Store>,
+    stats: &mut CacheStats,
+) -> Vec<ContextRecord> {
+    let slots: Vec<Option<Slot>> = files
+        .iter()
+        .map(|(path, config)| store.as_mut().and_then(|s| s.slot(path, config)))
+        .collect();
+    let store_ref = store.as_deref();
+    let read: Vec<Option<(ContextRecord, bool)>> = files
         .par_iter()
-        .filter_map(|(path, _)| {
+        .zip(&slots)
+        .map(|((path, _), slot)| {
             let bytes = std::fs::read(path).ok()?;
-            let summary = engine::summarize(&bytes, path);
-            let text = String::from_utf8(bytes).ok()?;
-            Some(ContextRecord {
+            let hash = trls::hash::hash128(&bytes);
+            let cached = slot
+                .as_ref()
+                .and_then(|slot| store_ref?.get(slot, hash))
+                .map(|c| match c {
+                    Cached::Summary(s) => s,
+                    Cached::Compact(c) => c.summary,
+                });
+            let hit = cached.is_some();
+            let summary = cached.unwrap_or_else(|| engine::summarize(&bytes, path));
+            let record = ContextRecord {
                 path: path.clone(),
-                lines: LineIndex::new(&text),
-                text,
                 summary,
-            })
+                hash,
+            };
+            Some((record, hit))
         })
-        .collect()
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    for (r, slot) in read.into_iter().zip(slots) {
+        let Some((record, hit)) = r else { continue };
+        if hit {
+            stats.context_hits += 1;
+        } else {
+            stats.context_misses += 1;
+            if let (Some(store), Some(slot)) = (store.as_mut(), slot) {
+                store.put_summary(slot, record.hash, &record.summary);
+            }
+        }
+        out.push(record);
+    }
+    out
 }
 
-/// The files a report can name: the checked ones and the workspace's others.
+/// Where the text of a record of the run is had for its report.
+enum Origin {
+    /// On disk, as it was when judged if its bytes still hash to this.
+    Disk(u128),
+    /// Kept in memory (standard input, a fix run's text).
+    Kept(String),
+}
+
+/// The texts a report needs: of the files with findings, and of the files their
+/// related locations are in. Read again from disk, so that the run does not hold
+/// every record's text until the end.
+#[derive(Default)]
+struct Texts<'a> {
+    origins: std::collections::HashMap<&'a Path, Origin>,
+}
+
+impl Texts<'_> {
+    /// The text of `path` as it was judged; `None` when it cannot be read or has
+    /// changed since.
+    fn text(&self, path: &Path) -> Option<String> {
+        match self.origins.get(path)? {
+            Origin::Kept(t) => Some(t.clone()),
+            Origin::Disk(hash) => {
+                let bytes = std::fs::read(path).ok()?;
+                if trls::hash::hash128(&bytes) != *hash {
+                    return None;
+                }
+                // Lossily decoded, as the engine judged a file that is not UTF-8.
+                Some(
+                    String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                )
+            }
+        }
+    }
+
+    /// Give each report with findings its text, and read the other files its
+    /// related locations are in. A report whose file has changed since it was
+    /// judged cannot be positioned: it is left out, with a message (the run fails).
+    fn load(&self, reports: &mut Vec<FileReport>) -> (Sources, Vec<String>) {
+        let loaded: Vec<Option<String>> = reports
+            .par_iter()
+            .map(|r| {
+                if r.checked.diagnostics.is_empty() {
+                    Some(String::new())
+                } else {
+                    self.text(&r.path)
+                }
+            })
+            .collect();
+        let mut gone = Vec::new();
+        let mut kept = loaded.into_iter();
+        reports.retain_mut(|r| match kept.next().flatten() {
+            Some(text) => {
+                if !text.is_empty() {
+                    r.checked.lines = LineIndex::new(&text);
+                    r.checked.text = text;
+                }
+                true
+            }
+            None => {
+                gone.push(format!(
+                    "{}: changed or removed while it was checked; check it again",
+                    r.path.display()
+                ));
+                false
+            }
+        });
+        let with_text: HashSet<&Path> = reports
+            .iter()
+            .filter(|r| !r.checked.diagnostics.is_empty())
+            .map(|r| r.path.as_path())
+            .collect();
+        let mut wanted: Vec<&Path> = reports
+            .iter()
+            .flat_map(|r| &r.checked.diagnostics)
+            .flat_map(|d| &d.related)
+            .filter_map(|r| r.path.as_deref())
+            .filter(|p| !with_text.contains(p))
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let others = wanted
+            .into_par_iter()
+            .filter_map(|p| {
+                let text = self.text(p)?;
+                Some((p.to_path_buf(), (LineIndex::new(&text), text)))
+            })
+            .collect();
+        (others, gone)
+    }
+}
+
+/// Texts of files a report names but does not report on.
+type Sources = std::collections::HashMap<PathBuf, (LineIndex, String)>;
+
+/// The files a report can name: the reported ones and the others read for it.
 struct Lookup<'a> {
     reports: &'a [FileReport],
-    context: &'a [ContextRecord],
+    others: &'a Sources,
 }
 
 impl render::Files for Lookup<'_> {
     fn source(&self, path: &Path) -> Option<render::Source<'_>> {
-        self.reports.source(path).or_else(|| {
-            self.context
-                .iter()
-                .find(|c| c.path == path)
-                .map(|c| render::Source {
-                    text: &c.text,
-                    lines: &c.lines,
-                })
-        })
+        match self.others.get(path) {
+            Some((lines, text)) => Some(render::Source { text, lines }),
+            None => self.reports.source(path),
+        }
+    }
+}
+
+/// Where a report written as it goes goes: stdout (a reader that went away ends
+/// the output quietly, as [`emit`]) or `--output-file`.
+enum Sink {
+    Stdout(std::io::Stdout),
+    File(PathBuf, std::io::BufWriter<std::fs::File>),
+    Closed,
+}
+
+impl Sink {
+    fn open(file: Option<&Path>) -> Result<Sink, String> {
+        match file {
+            None => Ok(Sink::Stdout(std::io::stdout())),
+            Some(path) => std::fs::File::create(path)
+                .map(|f| Sink::File(path.to_path_buf(), std::io::BufWriter::new(f)))
+                .map_err(|e| format!("{}: cannot write: {}", path.display(), fs::reason(&e))),
+        }
+    }
+
+    fn write(&mut self, text: &str) -> Result<(), String> {
+        use std::io::Write;
+        let result = match self {
+            Sink::Stdout(out) => out.lock().write_all(text.as_bytes()),
+            Sink::File(_, out) => out.write_all(text.as_bytes()),
+            Sink::Closed => return Ok(()),
+        };
+        self.judge(result)
+    }
+
+    fn finish(&mut self) -> Result<(), String> {
+        use std::io::Write;
+        let result = match self {
+            Sink::Stdout(out) => out.lock().flush(),
+            Sink::File(_, out) => out.flush(),
+            Sink::Closed => return Ok(()),
+        };
+        self.judge(result)
+    }
+
+    fn judge(&mut self, result: std::io::Result<()>) -> Result<(), String> {
+        match (result, &*self) {
+            (Ok(()), _) => Ok(()),
+            (Err(e), Sink::Stdout(_)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                *self = Sink::Closed;
+                Ok(())
+            }
+            (Err(e), Sink::File(path, _)) => Err(format!(
+                "{}: cannot write: {}",
+                path.display(),
+                fs::reason(&e)
+            )),
+            (Err(e), _) => Err(format!("cannot write the output: {}", fs::reason(&e))),
+        }
     }
 }
 
@@ -537,64 +889,141 @@ struct Problem {
     fails_run: bool,
 }
 
-type Analyzed = (Result<engine::Analysis, Problem>, Option<Problem>, Fixed);
+/// What is kept of a record read and judged on its own, until the cross-record
+/// phase and its report: its compact result (no text, no tree).
+struct Analyzed {
+    compact: Compact,
+    /// Of the bytes judged: the text read again for the report must match.
+    hash: u128,
+    /// The text judged, when it cannot be read again: standard input, a fix run's.
+    text: Option<String>,
+}
 
-/// The reports of the files read, the problems met, and what the fixes did (one
-/// entry per input).
-type Checked = (Vec<FileReport>, Vec<Problem>, Vec<Fixed>);
+/// What a run holds of a record between its single-record checks and its report:
+/// its results packed (see [`Interner`]), its summary, and where its text is.
+struct Held {
+    packed: Packed,
+    summary: RecordSummary,
+    hash: u128,
+    text: Option<String>,
+    /// Its results encoded for the cache, when they are new there.
+    entry: Option<Vec<u8>>,
+}
 
-/// Read, fix (with `--fix`) and check every file; files that cannot be read are
-/// left out of the reports and named in the problems. The third list says what the
-/// fixes did, one entry per input.
+/// One input's outcome: analyzed or a problem, a problem that did not stop it (a
+/// fix that could not be written), what the fixes did, and whether the cache
+/// answered.
+type Outcome = (Result<Analyzed, Problem>, Option<Problem>, Fixed, bool);
+
+/// An [`Outcome`] whose analysis is packed.
+type HeldOutcome = (
+    Result<Held, Problem>,
+    Option<Problem>,
+    Fixed,
+    bool,
+    Option<Slot>,
+);
+
+/// The inputs analyzed (by their index), the problems met, and what the fixes did
+/// (one entry per input).
+type Analyses = (Vec<(usize, Held)>, Vec<Problem>, Vec<Fixed>);
+
+/// Read, fix (with `--fix`) and run the single-record checks of every file (in
+/// parallel; through the cache when there is one); files that cannot be read are
+/// left out and named in the problems. Each worker drops its file's text and tree
+/// before taking the next: what is kept is compact.
 fn check_files(
     inputs: &[Input],
-    context: &[ContextRecord],
     mode: FixMode,
-) -> Result<Checked, String> {
+    mut store: Option<&mut Store>,
+    interner: &Interner,
+    stats: &mut CacheStats,
+) -> Result<Analyses, String> {
     // Deep but bounded documents recurse; give the workers room.
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(64 << 20)
         .build()
         .map_err(|e| e.to_string())?;
-    let analyzed: Vec<Analyzed> =
-        pool.install(|| inputs.par_iter().map(|i| analyze_file(i, mode)).collect());
-    let mut problems = Vec::new();
-    let mut analyses = Vec::new();
-    let mut kept = Vec::new();
-    let mut fixed = Vec::new();
-    for ((analysis, problem, f), input) in analyzed.into_iter().zip(inputs) {
-        problems.extend(problem);
-        fixed.push(f);
-        match analysis {
-            Ok(a) => {
-                analyses.push(a);
-                kept.push(input);
-            }
-            Err(p) => problems.push(p),
-        }
-    }
-    let configs: Vec<&Config> = kept.iter().map(|i| i.config.as_ref()).collect();
-    let context: Vec<(PathBuf, RecordSummary)> = context
+    let slots: Vec<Option<Slot>> = inputs
         .iter()
-        .map(|c| (c.path.clone(), c.summary.clone()))
-        .collect();
-    let checked = engine::check_all_in(analyses, &configs, &context);
-    let reports = kept
-        .iter()
-        .zip(checked)
-        .map(|(input, checked)| FileReport {
-            path: input.path.clone(),
-            checked,
+        .map(|i| {
+            let store = store.as_mut()?;
+            i.stdin.is_none().then(|| store.slot(&i.path, &i.config))?
         })
         .collect();
-    Ok((reports, problems, fixed))
+    let store_ref = store.as_deref();
+    let outcomes: Vec<HeldOutcome> = pool.install(|| {
+        inputs
+            .par_iter()
+            .zip(slots)
+            .map(|(i, slot)| {
+                let cached = |hash: u128| match store_ref?.get(slot.as_ref()?, hash)? {
+                    Cached::Compact(c) => Some(c),
+                    Cached::Summary(_) => None,
+                };
+                let (analyzed, problem, fixed, hit) = analyze_file(i, mode, cached);
+                let held = analyzed.map(|a| {
+                    let Analyzed {
+                        mut compact,
+                        hash,
+                        text,
+                    } = a;
+                    let entry = (slot.is_some() && !hit)
+                        .then(|| Store::encode_compact(&compact))
+                        .flatten();
+                    let summary = std::mem::take(&mut compact.summary);
+                    Held {
+                        packed: interner.pack(compact),
+                        summary,
+                        hash,
+                        text,
+                        entry,
+                    }
+                });
+                (held, problem, fixed, hit, slot)
+            })
+            .collect()
+    });
+    let mut problems = Vec::new();
+    let mut fixed = Vec::with_capacity(inputs.len());
+    // `into_iter().enumerate().filter_map()` collects in place: no second list of
+    // every record while the first is read.
+    let analyzed: Vec<(usize, Held)> = outcomes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (outcome, problem, f, hit, slot))| {
+            problems.extend(problem);
+            fixed.push(f);
+            match outcome {
+                Ok(mut a) => {
+                    if hit {
+                        stats.hits += 1;
+                    } else {
+                        stats.misses += 1;
+                        if let (Some(store), Some(slot), Some(entry)) =
+                            (store.as_mut(), slot, a.entry.take())
+                        {
+                            store.put_encoded(slot, a.hash, entry);
+                        }
+                    }
+                    Some((i, a))
+                }
+                Err(p) => {
+                    problems.push(p);
+                    None
+                }
+            }
+        })
+        .collect();
+    Ok((analyzed, problems, fixed))
 }
 
 /// Read (and with `--fix`, fix in place) one file, then run the single-record
-/// checks. A file that cannot be read (deleted since the walk, unreadable) is a
-/// problem for that file only; so is a fix that cannot be written, and then the
-/// file is checked as it is.
-fn analyze_file(input: &Input, mode: FixMode) -> Analyzed {
+/// checks, or take their result from the cache (`cached`, by the bytes' hash). A
+/// file that cannot be read (deleted since the walk, unreadable) is a problem for
+/// that file only; so is a fix that cannot be written, and then the file is
+/// checked as it is.
+fn analyze_file(input: &Input, mode: FixMode, cached: impl Fn(u128) -> Option<Compact>) -> Outcome {
     let (path, config) = (input.path.as_path(), &input.config);
     let bytes = match &input.stdin {
         Some(b) => b.clone(),
@@ -609,18 +1038,28 @@ fn analyze_file(input: &Input, mode: FixMode) -> Analyzed {
                     message,
                     fails_run: true,
                 };
-                return (Err(problem), None, Fixed::default());
+                return (Err(problem), None, Fixed::default(), false);
             }
         },
+    };
+    // Standard input and fixed texts cannot be read again for the report.
+    let keep = |bytes: &[u8]| {
+        (input.stdin.is_some() || mode != FixMode::None)
+            .then(|| String::from_utf8_lossy(bytes).into_owned())
+    };
+    let analyzed = |bytes: &[u8]| Analyzed {
+        compact: engine::analyze_compact(bytes, Some(path), config),
+        hash: trls::hash::hash128(bytes),
+        text: keep(bytes),
     };
     let mut problem = None;
     if mode != FixMode::None {
         if let Ok(text) = std::str::from_utf8(&bytes) {
             if let Some((fixed, count)) = engine::fix_all_counted(text, path, config) {
-                let analysis = engine::analyze(fixed.as_bytes(), Some(path), config);
+                let analysis = analyzed(fixed.as_bytes());
                 let change = Some((text.to_string(), fixed.clone()));
                 if mode == FixMode::Show || input.stdin.is_some() {
-                    return (Ok(analysis), None, Fixed { count, change });
+                    return (Ok(analysis), None, Fixed { count, change }, false);
                 }
                 match fs::write_fixed(path, fixed.as_bytes()) {
                     Ok(()) => {
@@ -628,7 +1067,7 @@ fn analyze_file(input: &Input, mode: FixMode) -> Analyzed {
                             count,
                             change: None,
                         };
-                        return (Ok(analysis), None, f);
+                        return (Ok(analysis), None, f, false);
                     }
                     Err(e) => {
                         problem = Some(Problem {
@@ -640,11 +1079,16 @@ fn analyze_file(input: &Input, mode: FixMode) -> Analyzed {
             }
         }
     }
-    (
-        Ok(engine::analyze(&bytes, Some(path), config)),
-        problem,
-        Fixed::default(),
-    )
+    let hash = trls::hash::hash128(&bytes);
+    if let Some(compact) = cached(hash) {
+        let a = Analyzed {
+            compact,
+            hash,
+            text: keep(&bytes),
+        };
+        return (Ok(a), problem, Fixed::default(), true);
+    }
+    (Ok(analyzed(&bytes)), problem, Fixed::default(), false)
 }
 
 #[cfg(test)]
@@ -669,10 +1113,19 @@ mod tests {
                 stdin: None,
             })
             .collect();
-        let (reports, problems, _) = check_files(&inputs, &[], FixMode::None).unwrap();
-        assert_eq!(reports.len(), 1);
-        assert_eq!(reports[0].path, kept);
-        assert!(!reports[0].checked.diagnostics.is_empty());
+        let interner = Interner::default();
+        let (mut analyzed, problems, _) = check_files(
+            &inputs,
+            FixMode::None,
+            None,
+            &interner,
+            &mut CacheStats::default(),
+        )
+        .unwrap();
+        assert_eq!(analyzed.len(), 1);
+        let (i, held) = analyzed.pop().unwrap();
+        assert_eq!(i, 0);
+        assert!(!interner.freeze().unpack(held.packed).diagnostics.is_empty());
         assert_eq!(problems.len(), 1);
         assert!(problems[0].fails_run);
         assert!(

@@ -58,6 +58,11 @@ enum Command {
         #[command(subcommand)]
         source: ImportSource,
     },
+    /// Remove the result caches (`.trls_cache` folders) under PATH (default: .)
+    Clean {
+        /// Folders to clean (default: .)
+        paths: Vec<PathBuf>,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -96,6 +101,7 @@ pub fn main() -> i32 {
         Command::Import {
             source: ImportSource::Ctgov { files, out },
         } => Ok(i32::from(import::run(&files, out.as_deref()))),
+        Command::Clean { paths } => clean(&paths),
         Command::Completions { shell } => info::completions(shell, &mut Cli::command()),
         #[cfg(feature = "lsp")]
         Command::Lsp { .. } => Ok(trls::lsp::run()),
@@ -111,6 +117,47 @@ pub fn main() -> i32 {
             2
         }
     }
+}
+
+/// `trls clean`: remove every cache folder under the paths, saying which.
+fn clean(paths: &[PathBuf]) -> Result<i32, String> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut removed = 0;
+    let mut failed = false;
+    for path in &paths {
+        if !path.exists() {
+            return Err(format!("{}: no such file or folder", path.display()));
+        }
+        for dir in trls::cache::find_dirs(path) {
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => {
+                    removed += 1;
+                    note(&format!("removed {}", dir.display()));
+                }
+                Err(e) => {
+                    failed = true;
+                    note(&format!(
+                        "{}: cannot remove: {}",
+                        dir.display(),
+                        fs::reason(&e)
+                    ));
+                }
+            }
+        }
+    }
+    if removed == 0 && !failed {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        note(&format!(
+            "no cache ({}) under {}",
+            trls::cache::DIR_NAME,
+            shown.join(", ")
+        ));
+    }
+    Ok(if failed { 2 } else { 0 })
 }
 
 /// A line on stderr (`trls: …`); a closed stderr is not worth a panic.

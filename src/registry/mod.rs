@@ -291,6 +291,10 @@ pub struct Snapshots {
     by_id: HashMap<String, usize>,
     snapshots: Vec<Snapshot>,
     pub errors: Vec<SnapshotError>,
+    /// A hash of every snapshot file's path and text added, in order (and of the
+    /// files that could not be read): part of the result cache's key, as TRF120-122
+    /// read the snapshots.
+    fingerprint: u128,
 }
 
 impl Snapshots {
@@ -304,6 +308,7 @@ impl Snapshots {
                 .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
                 .collect(),
             Err(e) => {
+                set.fingerprint = 1;
                 set.errors.push(SnapshotError {
                     path: dir.to_path_buf(),
                     line: 0,
@@ -317,12 +322,15 @@ impl Snapshots {
         for path in files {
             match std::fs::read_to_string(&path) {
                 Ok(text) => set.add(&path, &text),
-                Err(e) => set.errors.push(SnapshotError {
-                    path,
-                    line: 0,
-                    column: 0,
-                    message: format!("cannot read the snapshot: {e}"),
-                }),
+                Err(e) => {
+                    set.mix(&path, format!("unreadable: {e}").as_bytes());
+                    set.errors.push(SnapshotError {
+                        path,
+                        line: 0,
+                        column: 0,
+                        message: format!("cannot read the snapshot: {e}"),
+                    })
+                }
             }
         }
         set
@@ -330,6 +338,7 @@ impl Snapshots {
 
     /// Adds one snapshot's text (the language server passes open or changed files).
     pub fn add(&mut self, path: &Path, text: &str) {
+        self.mix(path, text.as_bytes());
         match Snapshot::parse(path, text) {
             Ok(snapshot) => {
                 let index = self.snapshots.len();
@@ -343,6 +352,19 @@ impl Snapshots {
             }
             Err(e) => self.errors.push(e),
         }
+    }
+
+    fn mix(&mut self, path: &Path, bytes: &[u8]) {
+        self.fingerprint = crate::hash::Hasher::new()
+            .write_u128(self.fingerprint)
+            .write(path.as_os_str().as_encoded_bytes())
+            .write(bytes)
+            .finish();
+    }
+
+    /// What the result cache keys on: changes with any snapshot file added.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// The snapshot of a registry id (canonical form).

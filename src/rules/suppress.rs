@@ -5,59 +5,96 @@
 
 use crate::codes::Code;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::{Diagnostic, Fix, TextEdit};
 use crate::syntax::edit::Editor;
 use crate::syntax::{directive_line, Comment, LineIndex, Span, Syntax};
 
-struct Suppression {
-    comment: Span,
+/// One `# trls: ignore` directive, resolved against its record's text: all that
+/// applying it needs, so a batch can drop the text before the cross-record phase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub comment: Span,
     /// 0-based line the suppression applies to.
-    line: usize,
+    pub line: usize,
     /// `None`: every code.
-    codes: Option<Vec<String>>,
+    pub codes: Option<Vec<String>>,
+    /// The edit that removes the comment (the fix of its TRF900).
+    pub removal: TextEdit,
 }
 
-fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Vec<Suppression> {
-    let mut out = Vec::new();
-    for c in comments {
-        let body = c.text.trim();
-        let Some(rest) = body.strip_prefix("trls:").map(str::trim_start) else {
-            continue;
-        };
-        let Some(rest) = rest.strip_prefix("ignore") else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        // `ignore[A, B]` lists codes; a bare `ignore` (or `ignore because ...`)
-        // silences every rule on the line.
-        let codes: Option<Vec<String>> = rest
-            .trim_start()
-            .strip_prefix('[')
-            .and_then(|r| r.split(']').next())
-            .map(|list| {
-                list.split(',')
-                    .map(|s| s.trim().to_uppercase())
-                    .filter(|s| !s.is_empty())
-                    .collect()
+/// A record's suppressions, and its line starts when it has any (to put later
+/// findings, the cross-record ones, on their lines without the text).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Suppressions {
+    pub items: Vec<Suppression>,
+    /// Byte offset where each line starts; empty when there are no items.
+    pub line_starts: Vec<usize>,
+}
+
+/// Whether a comment is a `trls:` directive (cheap: tells a batch whether a record
+/// needs its line index for suppressions at all).
+pub fn is_directive(comment: &Comment) -> bool {
+    comment.text.trim().starts_with("trls:")
+}
+
+impl Suppressions {
+    /// The suppressions of a record's comments.
+    pub fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Suppressions {
+        let mut items = Vec::new();
+        for c in comments {
+            let body = c.text.trim();
+            let Some(rest) = body.strip_prefix("trls:").map(str::trim_start) else {
+                continue;
+            };
+            let Some(rest) = rest.strip_prefix("ignore") else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            // `ignore[A, B]` lists codes; a bare `ignore` (or `ignore because ...`)
+            // silences every rule on the line.
+            let codes: Option<Vec<String>> = rest
+                .trim_start()
+                .strip_prefix('[')
+                .and_then(|r| r.split(']').next())
+                .map(|list| {
+                    list.split(',')
+                        .map(|s| s.trim().to_uppercase())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                });
+            items.push(Suppression {
+                comment: c.span,
+                line: directive_line(text, lines, c.span),
+                codes,
+                // Comments are YAML's only.
+                removal: Editor::new(text, Syntax::Yaml).remove_comment(c.span),
             });
-        out.push(Suppression {
-            comment: c.span,
-            line: directive_line(text, lines, c.span),
-            codes,
-        });
+        }
+        let line_starts = if items.is_empty() {
+            Vec::new()
+        } else {
+            (0..lines.line_count())
+                .map(|l| lines.line_start(l))
+                .collect()
+        };
+        Suppressions { items, line_starts }
     }
-    out
+
+    /// 0-based line of a byte offset (as [`LineIndex::line_of`]).
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
 }
 
 /// Drop suppressed diagnostics and add TRF900 for suppressions that silenced nothing.
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
-    text: &str,
-    comments: &[Comment],
-    lines: &LineIndex,
+    suppressions: &Suppressions,
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let sups = parse(text, comments, lines);
+    let sups = &suppressions.items;
     if sups.is_empty() {
         return diagnostics;
     }
@@ -67,7 +104,7 @@ pub fn apply(
         .collect();
     let mut kept = Vec::with_capacity(diagnostics.len());
     'diag: for d in diagnostics {
-        let line = lines.line_of(d.span.start);
+        let line = suppressions.line_of(d.span.start);
         for (i, s) in sups.iter().enumerate() {
             if s.line != line {
                 continue;
@@ -124,10 +161,12 @@ pub fn apply(
                 s.line + 1
             )
         };
-        // Comments are YAML's only.
         let fix = whole.then(|| {
-            let edit = Editor::new(text, Syntax::Yaml).remove_comment(s.comment);
-            Fix::new("remove the unused suppression", vec![edit], true)
+            Fix::new(
+                "remove the unused suppression",
+                vec![s.removal.clone()],
+                true,
+            )
         });
         kept.push(Diagnostic::new(Code::UnusedSuppression, s.comment, message).with_fix(fix));
     }
