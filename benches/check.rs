@@ -88,6 +88,8 @@ fn main() {
     let run_cli = |bin: &std::ffi::OsStr| {
         let out = Command::new(bin)
             .args(["check", "--format", "json"])
+            // Every run checks (an older binary of TRLS_BASELINE_BIN ignores it).
+            .env("TRLS_NO_CACHE", "1")
             .arg(&dir)
             .output()
             .unwrap();
