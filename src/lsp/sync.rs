@@ -6,9 +6,21 @@
 //! workers when cross-record findings may have changed. Pull diagnostics answer
 //! from the cached check of the current version, checking only when there is none
 //! (`workspace/diagnostic` and closed records: `workspace_diagnostics`).
+//!
+//! When to check: a document whose last check was cheap (under [`INSTANT`]) is
+//! checked at once on every change; a costlier one waits for a pause in typing of
+//! [`debounce`]`(cost)` = clamp(cost / 2, 0, [`MAX_DEBOUNCE`]). While keystrokes come
+//! faster than checks, a check started on each would be superseded before it is
+//! published; waiting half its cost keeps the time from the last keystroke to its
+//! diagnostics under 1.5 × the cost (plus the check in progress, if any) while
+//! sparing half the CPU that checks of superseded versions would burn — the CPU
+//! other documents' checks and requests share. The cost is the measured wall time
+//! of the document's last check (the first check, on open, runs at once).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use tower_lsp_server::ls_types::notification::LogTrace;
 
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -17,19 +29,28 @@ use tower_lsp_server::ls_types::*;
 use super::convert::{self, Positions};
 use super::document::Document;
 use super::server::{guarded, Backend};
-use super::session::{Cached, Snapshot};
+use super::session::{self, Cached, Snapshot};
 use crate::engine;
 use crate::model::RecordSummary;
 
-/// How long typing must pause before a slow document is checked.
-const DEBOUNCE: Duration = Duration::from_millis(120);
-/// A check slower than this makes the document wait for a pause in typing.
-const SLOW: Duration = Duration::from_millis(100);
+/// A document whose last check took less than this is checked at once on a change.
+pub const INSTANT: Duration = Duration::from_millis(10);
+/// The longest a change waits for a pause in typing.
+pub const MAX_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// How long a change waits for a pause in typing before the document is checked,
+/// given what its last check cost (see the module's documentation).
+pub fn debounce(cost: Option<Duration>) -> Duration {
+    match cost {
+        Some(c) if c >= INSTANT => (c / 2).min(MAX_DEBOUNCE),
+        _ => Duration::ZERO,
+    }
+}
 
 /// Check a snapshot: the engine's one call, converted to LSP.
 fn check(snap: &Snapshot) -> (Cached, RecordSummary, Duration) {
     let started = Instant::now();
-    let result = engine::check_document(
+    let result = session::check_against(
         &snap.text,
         snap.syntax,
         &snap.file,
@@ -119,30 +140,44 @@ impl Backend {
         }
     }
 
+    /// A `$/logTrace` message, when the client asked for verbose traces at
+    /// `initialize` (what the server decided, for tests and for debugging).
+    pub(super) async fn trace(&self, message: impl FnOnce() -> String) {
+        if self.session.lock().caps.trace {
+            self.client
+                .send_notification::<LogTrace>(LogTraceParams {
+                    message: message(),
+                    verbose: None,
+                })
+                .await;
+        }
+    }
+
     /// The check worker of one opening of a document: woken by every change and
     /// by changes elsewhere; ends when the document closes.
     async fn check_worker(self, uri: Uri, id: u64, wake: Arc<Notify>) {
         wake.notify_one(); // the first check
         loop {
             wake.notified().await;
-            // On a slow document, wait until typing pauses.
-            loop {
-                let (version, slow) = {
+            // Wait until typing pauses for as long as this document's checks cost
+            // (a cheap document: not at once). A change during the wait restarts it.
+            let waited = loop {
+                let (version, wait) = {
                     let st = self.session.lock();
                     match st.docs.get(&uri).filter(|o| o.id == id) {
-                        Some(o) => (o.doc.version, o.slow),
+                        Some(o) => (o.doc.version, debounce(o.cost)),
                         None => return,
                     }
                 };
-                if !slow {
-                    break;
+                if wait.is_zero() {
+                    break wait;
                 }
-                tokio::time::sleep(DEBOUNCE).await;
+                tokio::time::sleep(wait).await;
                 let now = self.session.lock().docs.get(&uri).map(|o| o.doc.version);
                 if now == Some(version) {
-                    break;
+                    break wait;
                 }
-            }
+            };
             if self.session.is_shut_down() {
                 return;
             }
@@ -167,7 +202,7 @@ impl Backend {
                     .await;
                 continue;
             };
-            self.finish_check(snap, id, cached, summary, took > SLOW)
+            self.finish_check(snap, id, cached, summary, (waited, took))
                 .await;
         }
     }
@@ -179,14 +214,24 @@ impl Backend {
         id: u64,
         cached: Cached,
         summary: RecordSummary,
-        slow: bool,
+        (waited, took): (Duration, Duration),
     ) {
         let publish = self.session.publish.lock().await;
         let Some((changed, cached)) =
             self.session
-                .store_check(&snap, Some(id), cached, summary, slow)
+                .store_check(&snap, Some(id), cached, summary, took)
         else {
-            return; // stale: a newer version is on its way
+            // Stale: a newer version is on its way; nothing is published.
+            drop(publish);
+            self.trace(|| {
+                format!(
+                    "trls: discarded the check of {} version {} (a newer version arrived)",
+                    snap.uri.as_str(),
+                    snap.version
+                )
+            })
+            .await;
+            return;
         };
         let (pull, report_config) = {
             let mut st = self.session.lock();
@@ -205,6 +250,18 @@ impl Backend {
                 .await;
         }
         drop(publish);
+        self.trace(|| {
+            format!(
+                "trls: checked {} version {} in {} us after a debounce of {} us; next debounce {} us; cross-record facts changed: {}",
+                snap.uri.as_str(),
+                snap.version,
+                took.as_micros(),
+                waited.as_micros(),
+                debounce(Some(took)).as_micros(),
+                if changed { "yes" } else { "no" }
+            )
+        })
+        .await;
         if report_config {
             self.publish_config_errors().await;
         }
@@ -259,10 +316,10 @@ impl Backend {
                 if let Some(c) = snap.cached.as_ref().filter(|c| c.epoch == snap.epoch) {
                     return Some((snap.version, c.lsp.clone(), false));
                 }
-                let (cached, summary, _) = check(&snap);
+                let (cached, summary, took) = check(&snap);
                 let lsp = cached.lsp.clone();
                 let changed = session
-                    .store_check(&snap, None, cached, summary, false)
+                    .store_check(&snap, None, cached, summary, took)
                     .is_some_and(|(changed, _)| changed);
                 Some((snap.version, lsp, changed))
             })
@@ -297,5 +354,26 @@ impl Backend {
                 },
             }),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debounce_is_zero_for_cheap_checks_and_grows_with_cost_up_to_a_cap() {
+        let ms = Duration::from_millis;
+        assert_eq!(
+            debounce(None),
+            Duration::ZERO,
+            "the first check runs at once"
+        );
+        assert_eq!(debounce(Some(ms(0))), Duration::ZERO);
+        assert_eq!(debounce(Some(ms(9))), Duration::ZERO);
+        assert_eq!(debounce(Some(ms(10))), ms(5));
+        assert_eq!(debounce(Some(ms(80))), ms(40));
+        assert_eq!(debounce(Some(ms(600))), MAX_DEBOUNCE);
+        assert_eq!(debounce(Some(Duration::from_secs(30))), MAX_DEBOUNCE);
     }
 }
