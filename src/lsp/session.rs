@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, Semaphore};
 use tower_lsp_server::ls_types::{Diagnostic, Location, Range, Uri};
@@ -138,6 +138,10 @@ pub struct Open {
     /// What the last check of this document cost (none yet: the first check runs at
     /// once). The debounce before the next check grows with it (`sync::debounce`).
     pub cost: Option<Duration>,
+    /// When the last change arrived, and how long after the one before it: changes
+    /// further apart than a check costs are each checked at once.
+    pub last_change: Option<Instant>,
+    pub gap: Option<Duration>,
     /// The index holds this opening's summary (from a check of it), not the disk's.
     pub indexed: bool,
     /// Configuration errors were published after a check of this document.
@@ -255,6 +259,8 @@ impl State {
                 wake: wake.clone(),
                 cache: None,
                 cost: None,
+                last_change: None,
+                gap: None,
                 indexed: false,
                 config_reported: false,
             },

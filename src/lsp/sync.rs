@@ -7,15 +7,18 @@
 //! from the cached check of the current version, checking only when there is none
 //! (`workspace/diagnostic` and closed records: `workspace_diagnostics`).
 //!
-//! When to check: a document whose last check was cheap (under [`INSTANT`]) is
-//! checked at once on every change; a costlier one waits for a pause in typing of
-//! [`debounce`]`(cost)` = clamp(cost / 2, 0, [`MAX_DEBOUNCE`]). While keystrokes come
-//! faster than checks, a check started on each would be superseded before it is
-//! published; waiting half its cost keeps the time from the last keystroke to its
-//! diagnostics under 1.5 × the cost (plus the check in progress, if any) while
-//! sparing half the CPU that checks of superseded versions would burn — the CPU
-//! other documents' checks and requests share. The cost is the measured wall time
-//! of the document's last check (the first check, on open, runs at once).
+//! When to check ([`debounce`]): a document whose last check was cheap (under
+//! [`INSTANT`]) is checked at once on every change, and so is any document whose
+//! changes come further apart than its check costs (each check is done before the
+//! next change: nothing piles up). Only while changes come faster than a costlier
+//! document's checks does a change wait for a pause in typing, of
+//! clamp(cost / 2, 0, [`MAX_DEBOUNCE`]): a check started on each keystroke would be
+//! superseded before it is published; waiting half its cost keeps the time from the
+//! last keystroke to its diagnostics under 1.5 × the cost (plus the check in
+//! progress, if any) while sparing the CPU that checks of superseded versions would
+//! burn — the CPU other documents' checks and requests share. The cost is the
+//! measured wall time of the document's last check; the gap is the time between its
+//! last two changes (the first check, on open, runs at once).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,11 +41,21 @@ pub const INSTANT: Duration = Duration::from_millis(10);
 /// The longest a change waits for a pause in typing.
 pub const MAX_DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// How long a change waits for a pause in typing before the document is checked,
-/// given what its last check cost (see the module's documentation).
-pub fn debounce(cost: Option<Duration>) -> Duration {
+/// The pause in typing a costly document waits for: half its cost, at most
+/// [`MAX_DEBOUNCE`]; none under [`INSTANT`].
+pub fn typing_debounce(cost: Option<Duration>) -> Duration {
     match cost {
         Some(c) if c >= INSTANT => (c / 2).min(MAX_DEBOUNCE),
+        _ => Duration::ZERO,
+    }
+}
+
+/// How long a change waits for a pause in typing before the document is checked,
+/// given what its last check cost and the gap between its last two changes (see the
+/// module's documentation).
+pub fn debounce(cost: Option<Duration>, gap: Option<Duration>) -> Duration {
+    match (cost, gap) {
+        (Some(c), Some(g)) if g < c => typing_debounce(cost),
         _ => Duration::ZERO,
     }
 }
@@ -95,6 +108,9 @@ impl Backend {
                 .doc
                 .change(params.text_document.version, params.content_changes, enc)
             {
+                let now = Instant::now();
+                open.gap = open.last_change.map(|t| now - t);
+                open.last_change = Some(now);
                 open.wake.notify_one();
             }
         }
@@ -159,13 +175,13 @@ impl Backend {
         wake.notify_one(); // the first check
         loop {
             wake.notified().await;
-            // Wait until typing pauses for as long as this document's checks cost
-            // (a cheap document: not at once). A change during the wait restarts it.
+            // While changes come faster than this document's checks, wait for a
+            // pause in typing (see `debounce`); a change during the wait restarts it.
             let waited = loop {
                 let (version, wait) = {
                     let st = self.session.lock();
                     match st.docs.get(&uri).filter(|o| o.id == id) {
-                        Some(o) => (o.doc.version, debounce(o.cost)),
+                        Some(o) => (o.doc.version, debounce(o.cost, o.gap)),
                         None => return,
                     }
                 };
@@ -252,12 +268,12 @@ impl Backend {
         drop(publish);
         self.trace(|| {
             format!(
-                "trls: checked {} version {} in {} us after a debounce of {} us; next debounce {} us; cross-record facts changed: {}",
+                "trls: checked {} version {} in {} us after a debounce of {} us; debounce while typing {} us; cross-record facts changed: {}",
                 snap.uri.as_str(),
                 snap.version,
                 took.as_micros(),
                 waited.as_micros(),
-                debounce(Some(took)).as_micros(),
+                typing_debounce(Some(took)).as_micros(),
                 if changed { "yes" } else { "no" }
             )
         })
@@ -364,16 +380,31 @@ mod tests {
     #[test]
     fn debounce_is_zero_for_cheap_checks_and_grows_with_cost_up_to_a_cap() {
         let ms = Duration::from_millis;
+        // Typing faster than the checks (a gap of 1 ms).
+        let typing = |cost| debounce(Some(cost), Some(ms(1)));
         assert_eq!(
-            debounce(None),
+            debounce(None, None),
             Duration::ZERO,
             "the first check runs at once"
         );
-        assert_eq!(debounce(Some(ms(0))), Duration::ZERO);
-        assert_eq!(debounce(Some(ms(9))), Duration::ZERO);
-        assert_eq!(debounce(Some(ms(10))), ms(5));
-        assert_eq!(debounce(Some(ms(80))), ms(40));
-        assert_eq!(debounce(Some(ms(600))), MAX_DEBOUNCE);
-        assert_eq!(debounce(Some(Duration::from_secs(30))), MAX_DEBOUNCE);
+        assert_eq!(typing(ms(0)), Duration::ZERO);
+        assert_eq!(typing(ms(9)), Duration::ZERO);
+        assert_eq!(typing(ms(10)), ms(5));
+        assert_eq!(typing(ms(80)), ms(40));
+        assert_eq!(typing(ms(600)), MAX_DEBOUNCE);
+        assert_eq!(typing(Duration::from_secs(30)), MAX_DEBOUNCE);
+    }
+
+    #[test]
+    fn changes_further_apart_than_a_check_costs_are_checked_at_once() {
+        let ms = Duration::from_millis;
+        assert_eq!(
+            debounce(Some(ms(80)), None),
+            Duration::ZERO,
+            "a first change"
+        );
+        assert_eq!(debounce(Some(ms(80)), Some(ms(80))), Duration::ZERO);
+        assert_eq!(debounce(Some(ms(80)), Some(ms(500))), Duration::ZERO);
+        assert_eq!(debounce(Some(ms(80)), Some(ms(79))), ms(40));
     }
 }
