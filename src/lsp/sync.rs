@@ -33,7 +33,6 @@ use super::convert::{self, Positions};
 use super::document::Document;
 use super::server::{guarded, Backend};
 use super::session::{self, Cached, Snapshot};
-use crate::engine;
 use crate::model::RecordSummary;
 
 /// A document whose last check took less than this is checked at once on a change.
@@ -146,7 +145,7 @@ impl Backend {
             None
         } else {
             let (files, p) = (self.session.files.clone(), path.clone());
-            guarded(move || files.read(&p).map(|b| engine::summarize(&b, &p)))
+            guarded(move || files.read(&p).map(|b| super::summary::summarize(&b, &p)))
                 .await
                 .ok()
                 .flatten()

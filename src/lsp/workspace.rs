@@ -12,7 +12,6 @@ use tower_lsp_server::ls_types::*;
 use super::convert::Positions;
 use super::server::{guarded, Backend};
 use crate::config::FILE_NAME;
-use crate::engine;
 use crate::model::RecordSummary;
 use crate::syntax::LineIndex;
 
@@ -56,7 +55,11 @@ impl Backend {
                 use rayon::prelude::*;
                 chunk
                     .par_iter()
-                    .filter_map(|p| files.read(p).map(|b| (p.clone(), engine::summarize(&b, p))))
+                    .filter_map(|p| {
+                        files
+                            .read(p)
+                            .map(|b| (p.clone(), super::summary::summarize(&b, p)))
+                    })
                     .collect::<Vec<_>>()
             })
             .await
@@ -188,7 +191,7 @@ impl Backend {
                     let summary = (!deleted)
                         .then(|| files.read(&path))
                         .flatten()
-                        .map(|b| engine::summarize(&b, &path));
+                        .map(|b| super::summary::summarize(&b, &path));
                     (path, summary)
                 })
                 .collect::<Vec<_>>()
