@@ -2,9 +2,17 @@
 //! uses it, with one stdio client for every server:
 //!   - edit → published diagnostics latency (p50/p99) on a 200-line record and on a
 //!     20,000-line record, typing one character at a time;
-//!   - completion latency at a vocabulary value;
-//!   - start-up: time until the workspace of RECORDS records (default 10,000) is
-//!     indexed, and the server's peak resident memory.
+//!   - completion latency at a vocabulary value, hover latency on a key;
+//!   - hover latency on a small document while another, long document (100,000
+//!     lines; 20,000 in a smoke run of under 1,000 records) is being edited and
+//!     checked;
+//!   - start-up: time from `initialize` until the first diagnostics of a document
+//!     opened at once, and until the workspace of RECORDS records (default 10,000)
+//!     is indexed (trls reports its end as work-done progress), and the server's peak
+//!     resident memory.
+//!
+//! The client does not support pull diagnostics: diagnostics are pushed
+//! (`textDocument/publishDiagnostics`), as most editors still take them.
 //!
 //! The same run measures yaml-language-server (given `trls schema`) when it is found
 //! (`YAML_LANGUAGE_SERVER=path/to/bin` or `node_modules/.bin/yaml-language-server`),
@@ -213,7 +221,10 @@ struct Figures {
     edit_small: (f64, f64),
     edit_large: (f64, f64),
     completion: (f64, f64),
-    startup: f64,
+    hover: (f64, f64),
+    hover_busy: (f64, f64),
+    first_diagnostics: f64,
+    indexed: Option<f64>,
     rss_mib: f64,
 }
 
@@ -268,24 +279,91 @@ fn edit_latency(s: &mut Server, path: &Path, text: &str, n: usize) -> (f64, f64)
     )
 }
 
-fn completion_latency(s: &mut Server, path: &Path, text: &str, n: usize) -> (f64, f64) {
-    let u = uri(path);
-    s.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": text}}),
-    );
+/// Time `n` requests at the `status` line of an open document (`character` 10: in
+/// the value, for completion; 2: on the key, for hover).
+fn request_latency(
+    s: &mut Server,
+    u: &str,
+    text: &str,
+    method: &str,
+    character: u32,
+    n: usize,
+) -> (f64, f64) {
     let line = text.lines().position(|l| l.starts_with("status:")).unwrap() as u32;
     let mut times = Vec::new();
     for _ in 0..n {
         let t = Instant::now();
         let r = s.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 10}}),
+            method,
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}}),
         );
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(r);
     }
-    s.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    (
+        percentile(&mut times.clone(), 0.5),
+        percentile(&mut times, 0.99),
+    )
+}
+
+/// Hover on the small document `u` (open) again and again while the long document
+/// at `busy` is edited `rounds` times: after each edit, until its diagnostics arrive
+/// (the server waits for a pause in typing, then checks it), so the hovers overlap
+/// the check.
+fn hover_while_busy(
+    s: &mut Server,
+    u: &str,
+    text: &str,
+    busy: &Path,
+    busy_text: &str,
+    rounds: usize,
+) -> (f64, f64) {
+    let b = uri(busy);
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": b, "languageId": "yaml", "version": 1, "text": busy_text}}),
+    );
+    let published = |m: &Value, version: i64| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == b.as_str()
+            && (m["params"]["version"].is_null() || m["params"]["version"] == version)
+    };
+    s.wait_for(|m| published(m, 1));
+    let line = text.lines().position(|l| l.starts_with("status:")).unwrap() as u32;
+    let busy_line = busy_text
+        .lines()
+        .position(|l| l.starts_with("status:"))
+        .unwrap() as u32;
+    let mut times = Vec::new();
+    for round in 0..rounds {
+        let version = round as i64 + 2;
+        let change = if round % 2 == 0 {
+            json!({"range": {"start": {"line": busy_line, "character": 16}, "end": {"line": busy_line, "character": 17}}, "text": ""})
+        } else {
+            json!({"range": {"start": {"line": busy_line, "character": 16}, "end": {"line": busy_line, "character": 16}}, "text": "D"})
+        };
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": b, "version": version}, "contentChanges": [change]}),
+        );
+        // At least a few hovers per round, then until the check is published.
+        let mut k = 0;
+        while k < 3 || !s.backlog.iter().any(|m| published(m, version)) {
+            let t = Instant::now();
+            let r = s.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": {"line": line, "character": 2}}),
+            );
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            std::hint::black_box(r);
+            k += 1;
+            if k > 2_000 {
+                break;
+            }
+        }
+        s.wait_for(|m| published(m, version));
+    }
+    s.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
     (
         percentile(&mut times.clone(), 0.5),
         percentile(&mut times, 0.99),
@@ -299,6 +377,7 @@ fn measure(
     workspace: &Path,
     scratch: &Path,
     edits: usize,
+    (busy_rounds, busy_results): (usize, usize),
 ) -> Figures {
     let start = Instant::now();
     let mut s = Server::spawn(cmd, settings);
@@ -307,13 +386,28 @@ fn measure(
         json!({"processId": std::process::id(), "capabilities": capabilities(), "workspaceFolders": [{"uri": uri(workspace), "name": "records"}], "rootUri": uri(workspace)}),
     );
     s.notify("initialized", json!({}));
-    if name == "trls" {
-        // Indexing reports work-done progress; its end means the workspace is known.
-        s.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
-    }
-    let startup = start.elapsed().as_secs_f64();
     let small = record(1, 36);
     let large = record(2, 4_000);
+    // A document opened at once: its first diagnostics, while the workspace is
+    // still being indexed.
+    let first = uri(&scratch.join("first.trial.yaml"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": first, "languageId": "yaml", "version": 1, "text": small}}),
+    );
+    s.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == first.as_str()
+    });
+    let first_diagnostics = start.elapsed().as_secs_f64();
+    let indexed = (name == "trls").then(|| {
+        // Indexing reports work-done progress; its end means the workspace is known.
+        s.wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+        start.elapsed().as_secs_f64()
+    });
+    s.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": first}}),
+    );
     let edit_small = edit_latency(&mut s, &scratch.join("small.trial.yaml"), &small, edits);
     let edit_large = edit_latency(
         &mut s,
@@ -321,15 +415,33 @@ fn measure(
         &large,
         edits.min(30),
     );
-    let completion =
-        completion_latency(&mut s, &scratch.join("complete.trial.yaml"), &small, edits);
+    let u = uri(&scratch.join("requests.trial.yaml"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u, "languageId": "yaml", "version": 1, "text": small}}),
+    );
+    let completion = request_latency(&mut s, &u, &small, "textDocument/completion", 10, edits);
+    let hover = request_latency(&mut s, &u, &small, "textDocument/hover", 2, edits);
+    let huge = record(3, busy_results);
+    let hover_busy = hover_while_busy(
+        &mut s,
+        &u,
+        &small,
+        &scratch.join("huge.trial.yaml"),
+        &huge,
+        busy_rounds,
+    );
+    s.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
     let rss_mib = s.peak_rss_kib() as f64 / 1024.0;
     s.stop();
     Figures {
         edit_small,
         edit_large,
         completion,
-        startup,
+        hover,
+        hover_busy,
+        first_diagnostics,
+        indexed,
         rss_mib,
     }
 }
@@ -340,6 +452,11 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(10_000);
     let edits = 60;
+    // Edits of the 100,000-line document during which hovers are timed (fewer in a
+    // smoke run).
+    let busy_rounds = if n < 1_000 { 2 } else { 8 };
+    // The busy document: 100,000 lines (20,000 in a smoke run).
+    let busy_results = if n < 1_000 { 4_000 } else { 20_000 };
     let base = std::env::temp_dir().join(format!("trls-lsp-bench-{n}"));
     let workspace = base.join("records");
     let scratch = base.join("open");
@@ -354,9 +471,10 @@ fn main() {
         .unwrap();
     }
     println!(
-        "lines: small record {}, large record {}",
+        "lines: small record {}, large record {}, busy record {}",
         record(1, 36).lines().count(),
-        record(2, 4_000).lines().count()
+        record(2, 4_000).lines().count(),
+        record(3, busy_results).lines().count()
     );
     let trls_cmd = vec![env!("CARGO_BIN_EXE_trls").to_string(), "lsp".to_string()];
     let trls = measure(
@@ -366,6 +484,7 @@ fn main() {
         &workspace,
         &scratch,
         edits,
+        (busy_rounds, busy_results),
     );
 
     // yaml-language-server with the schema trls prints.
@@ -381,10 +500,21 @@ fn main() {
         std::fs::write(&schema, out.stdout).unwrap();
         let settings = json!({"yaml": {"validate": true, "completion": true, "hover": true, "schemas": {uri(&schema): "*.trial.yaml"}}});
         let cmd = vec![bin.display().to_string(), "--stdio".to_string()];
-        measure("yaml-language-server", &cmd, settings, &workspace, &scratch, edits)
+        measure(
+            "yaml-language-server",
+            &cmd,
+            settings,
+            &workspace,
+            &scratch,
+            edits,
+            (busy_rounds, busy_results),
+        )
     });
 
-    println!("language server benchmark: {n} records in the workspace, {edits} edits, 2 cores");
+    let cores = std::thread::available_parallelism().map_or(0, |c| c.get());
+    println!(
+        "language server benchmark: {n} records in the workspace, {edits} edits, {cores} cores, push diagnostics"
+    );
     println!(
         "{:<34} {:>12} {:>22} {:>8}",
         "figure", "trls", "yaml-language-server", "ratio"
@@ -435,10 +565,31 @@ fn main() {
         o.map(|f| f.completion.1),
         "ms",
     );
+    row("hover p50", trls.hover.0, o.map(|f| f.hover.0), "ms");
+    row("hover p99", trls.hover.1, o.map(|f| f.hover.1), "ms");
     row(
-        "start-up until indexed",
-        trls.startup,
-        o.map(|f| f.startup),
+        "hover p50, other doc checking",
+        trls.hover_busy.0,
+        o.map(|f| f.hover_busy.0),
+        "ms",
+    );
+    row(
+        "hover p99, other doc checking",
+        trls.hover_busy.1,
+        o.map(|f| f.hover_busy.1),
+        "ms",
+    );
+    row(
+        "start-up: first diagnostics",
+        trls.first_diagnostics,
+        o.map(|f| f.first_diagnostics),
+        "s ",
+    );
+    // yaml-language-server does not index a workspace (nor report it).
+    row(
+        "start-up: workspace indexed",
+        trls.indexed.unwrap_or(f64::NAN),
+        None,
         "s ",
     );
     row("peak RSS", trls.rss_mib, o.map(|f| f.rss_mib), "MiB");

@@ -5,6 +5,7 @@
 //! `Files`).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -69,7 +70,7 @@ pub(super) async fn completion(
             s.syntax,
             offset,
             s.config.schema(),
-            &view(&s.index),
+            &view(&s.read_index()),
         )
         .into_iter()
         .map(|c| CompletionItem {
@@ -128,7 +129,7 @@ pub(super) async fn hover(b: &Backend, params: HoverParams) -> Result<Option<Hov
             s.syntax,
             offset,
             s.config.schema(),
-            &view(&s.index),
+            &view(&s.read_index()),
         )
         .map(|h| Hover {
             contents: HoverContents::Markup(markdown(h.markdown)),
@@ -158,19 +159,23 @@ fn locations(s: &Snapshot, symbol: &Symbol) -> Vec<(Location, bool)> {
     if let Symbol::Registry(id) = symbol {
         let this = s.uri.to_file_path().map(|p| p.into_owned());
         let canon = |t: &str| crate::workspace::index::canonical(t);
-        for (path, summary) in &s.index.records {
-            if Some(path) == this.as_ref() {
-                continue;
-            }
-            let mentions = summary
-                .id
-                .iter()
-                .chain(&summary.secondary)
-                .chain(&summary.related)
-                .any(|(t, _)| canon(t).as_deref() == Some(id.as_str()));
-            if !mentions {
-                continue;
-            }
+        // The records are found under the index's lock, then read without it.
+        let mentioning: Vec<PathBuf> = s
+            .read_index()
+            .records
+            .iter()
+            .filter(|(path, _)| Some(*path) != this.as_ref())
+            .filter(|(_, summary)| {
+                summary
+                    .id
+                    .iter()
+                    .chain(&summary.secondary)
+                    .chain(&summary.related)
+                    .any(|(t, _)| canon(t).as_deref() == Some(id.as_str()))
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in &mentioning {
             if let Some((uri, text, syntax)) = s.text_of(path) {
                 push(&uri, &text, syntax);
             }

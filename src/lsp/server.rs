@@ -132,6 +132,7 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.label_details_support)
                 .unwrap_or(false),
+            trace: params.trace == Some(TraceValue::Verbose),
         };
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
@@ -195,7 +196,11 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         self.load_settings().await;
         self.watch_files().await;
-        self.index_workspace().await;
+        // In the background: requests and open documents are answered meanwhile
+        // (against the part of the workspace indexed so far; every open document is
+        // checked again when indexing ends).
+        let b = self.clone();
+        tokio::spawn(async move { b.index_workspace().await });
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, Semaphore};
 use tower_lsp_server::ls_types::{Diagnostic, Location, Range, Uri};
@@ -19,6 +20,45 @@ use crate::model::RecordSummary;
 use crate::severity::Severity;
 use crate::syntax::{LineIndex, Span, Syntax};
 use crate::workspace::index::WorkspaceIndex;
+
+/// The workspace index, shared by the session and every snapshot, and updated in
+/// place under its lock: an edit touches only its own record's entries (O(ids of
+/// that record)), where a copy-on-write `Arc<WorkspaceIndex>` deep-copied all
+/// 10,000 entries whenever a check or a request still held the previous version.
+/// Readers hold the read lock only for a lookup (the cross-record phase of a check,
+/// one completion or hover), never while parsing or reading files, so a writer
+/// waits microseconds. A reader may see an index newer than its snapshot's epoch;
+/// that is harmless: a check is stored as current only when the epoch did not move.
+pub type SharedIndex = Arc<RwLock<WorkspaceIndex>>;
+
+/// Read the index, recovering from a poisoned lock (a panic elsewhere never stops it).
+pub fn read_index(index: &SharedIndex) -> RwLockReadGuard<'_, WorkspaceIndex> {
+    index.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write_index(index: &SharedIndex) -> RwLockWriteGuard<'_, WorkspaceIndex> {
+    index.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Check a document's text against the workspace: the engine's
+/// [`crate::engine::check_document`] in its three steps, so that the index's read
+/// lock is held only for the cross-record phase, not for the parse and the
+/// single-record rules.
+pub fn check_against(
+    text: &str,
+    syntax: Syntax,
+    path: &Path,
+    config: &Config,
+    index: &SharedIndex,
+) -> crate::engine::DocumentCheck {
+    let analysis = crate::engine::analyze_text(text, syntax, Some(path), config);
+    let summary = analysis.summary.clone();
+    let workspace = crate::rules::workspace::check(path, &summary, &read_index(index));
+    crate::engine::DocumentCheck {
+        checked: crate::engine::finish(analysis, workspace, config),
+        summary,
+    }
+}
 
 /// File access for the server: reading records and `trls.toml` files, finding
 /// records under the workspace folders and configurations above a record. The shell
@@ -73,6 +113,9 @@ pub struct ClientCaps {
     pub resolve_edit: bool,
     /// Completion items may carry `labelDetails`.
     pub label_details: bool,
+    /// `trace: "verbose"` at `initialize`: the server says what it decides in
+    /// `$/logTrace` (which check ran, its cost and the debounce it sets).
+    pub trace: bool,
 }
 
 /// A document's check at one version.
@@ -92,8 +135,15 @@ pub struct Open {
     /// Wakes the document's check worker.
     pub wake: Arc<Notify>,
     pub cache: Option<Arc<Cached>>,
-    /// The last check was slow: wait for a pause in typing before the next.
-    pub slow: bool,
+    /// What the last check of this document cost (none yet: the first check runs at
+    /// once). The debounce before the next check grows with it (`sync::debounce`).
+    pub cost: Option<Duration>,
+    /// When the last change arrived, and how long after the one before it: changes
+    /// further apart than a check costs are each checked at once.
+    pub last_change: Option<Instant>,
+    pub gap: Option<Duration>,
+    /// The index holds this opening's summary (from a check of it), not the disk's.
+    pub indexed: bool,
     /// Configuration errors were published after a check of this document.
     pub config_reported: bool,
 }
@@ -104,9 +154,10 @@ pub struct State {
     pub docs: HashMap<Uri, Open>,
     pub roots: Vec<PathBuf>,
     /// Every record of the workspace; open documents' latest summaries override disk.
-    index: Arc<WorkspaceIndex>,
-    /// Summaries of files on disk, to restore when a document closes.
-    disk: HashMap<PathBuf, RecordSummary>,
+    index: SharedIndex,
+    /// Summaries of files on disk, to restore when a document closes (shared with
+    /// the index while the file is not open).
+    disk: HashMap<PathBuf, Arc<RecordSummary>>,
     /// Severities from the editor's settings (`trls.rules`), over `trls.toml`.
     overrides: HashMap<String, Option<Severity>>,
     /// trls.toml path → its configuration (or error).
@@ -125,7 +176,7 @@ impl State {
             caps: ClientCaps::default(),
             docs: HashMap::new(),
             roots: Vec::new(),
-            index: Arc::new(WorkspaceIndex::default()),
+            index: SharedIndex::default(),
             disk: HashMap::new(),
             overrides: HashMap::new(),
             configs: HashMap::new(),
@@ -135,7 +186,7 @@ impl State {
         }
     }
 
-    pub fn index(&self) -> Arc<WorkspaceIndex> {
+    pub fn index(&self) -> SharedIndex {
         self.index.clone()
     }
 
@@ -200,7 +251,6 @@ impl State {
         self.next_id += 1;
         let id = self.next_id;
         let wake = Arc::new(Notify::new());
-        let slow = doc.text().len() > 100_000;
         self.docs.insert(
             doc.uri.clone(),
             Open {
@@ -208,7 +258,10 @@ impl State {
                 id,
                 wake: wake.clone(),
                 cache: None,
-                slow,
+                cost: None,
+                last_change: None,
+                gap: None,
+                indexed: false,
                 config_reported: false,
             },
         );
@@ -221,33 +274,94 @@ impl State {
             .any(|o| o.doc.path.as_deref() == Some(path))
     }
 
-    fn put(&mut self, path: &Path, summary: Option<RecordSummary>) -> bool {
-        if self.index.records.get(path) == summary.as_ref() {
-            return false;
-        }
-        let index = Arc::make_mut(&mut self.index);
+    /// Record a summary for `path` (`None`: it has none). Returns whether it
+    /// changed what other records are judged by, which bumps the epoch (every check
+    /// may be out of date). With `facts_only` (an edit of an open document: most
+    /// keystrokes move spans and change no fact), a summary with the same facts
+    /// replaces the record's entry in place and changes nothing else: no id entry is
+    /// touched, no other document is re-checked, and other documents' related
+    /// locations into this record keep the spans of their own last check until
+    /// their next one. Otherwise (a file changed on disk, a document opened over
+    /// its file or closed back to it) moved spans count too, so those locations
+    /// follow at once.
+    fn put(&mut self, path: &Path, summary: Option<Arc<RecordSummary>>, facts_only: bool) -> bool {
+        let mut index = write_index(&self.index);
         match summary {
-            Some(s) => index.insert(path, s),
-            None => index.remove(path),
+            Some(s) => {
+                let same = index.records.get(path).is_some_and(|old| {
+                    Arc::ptr_eq(old, &s)
+                        || if facts_only {
+                            old.same_facts(&s)
+                        } else {
+                            **old == *s
+                        }
+                });
+                if same {
+                    index.replace_same_ids(path, s);
+                    return false;
+                }
+                index.insert(path, s);
+            }
+            None => {
+                if index.remove(path).is_none() {
+                    return false;
+                }
+            }
         }
+        drop(index);
         self.epoch += 1;
         true
     }
 
-    /// An open document's summary (it overrides the file on disk). Returns whether
-    /// the index changed.
-    pub fn set_open_summary(&mut self, path: &Path, summary: RecordSummary) -> bool {
-        self.put(path, Some(summary))
+    /// An open document's summary (it overrides the file on disk); `edit`: the index
+    /// already holds a summary of this opening. Returns whether the index changed.
+    pub fn set_open_summary(&mut self, path: &Path, summary: RecordSummary, edit: bool) -> bool {
+        self.put(path, Some(Arc::new(summary)), edit)
     }
 
     /// A file on disk changed (`None`: it is gone). Returns whether the index changed,
     /// which it does only where the file is not open.
     pub fn set_disk_summary(&mut self, path: &Path, summary: Option<RecordSummary>) -> bool {
+        let summary = summary.map(Arc::new);
         match &summary {
             Some(s) => self.disk.insert(path.to_path_buf(), s.clone()),
             None => self.disk.remove(path),
         };
-        !self.is_open(path) && self.put(path, summary)
+        !self.is_open(path) && self.put(path, summary, false)
+    }
+
+    /// Files on disk found by indexing the workspace, recorded under one lock of the
+    /// index. Returns whether the index changed.
+    pub fn set_disk_summaries(&mut self, found: Vec<(PathBuf, RecordSummary)>) -> bool {
+        let open: std::collections::HashSet<PathBuf> = self
+            .docs
+            .values()
+            .filter_map(|o| o.doc.path.clone())
+            .collect();
+        let mut changed = false;
+        let mut index = write_index(&self.index);
+        index.records.reserve(found.len());
+        for (path, summary) in found {
+            let summary = Arc::new(summary);
+            if !open.contains(&path) {
+                let same = index
+                    .records
+                    .get(&path)
+                    .is_some_and(|old| **old == *summary);
+                if same {
+                    index.replace_same_ids(&path, summary.clone());
+                } else {
+                    index.insert(&path, summary.clone());
+                    changed = true;
+                }
+            }
+            self.disk.insert(path, summary);
+        }
+        drop(index);
+        if changed {
+            self.epoch += 1;
+        }
+        changed
     }
 
     /// A document closed: back to what is on disk (`on_disk`, read by the caller
@@ -256,8 +370,8 @@ impl State {
         if self.is_open(path) {
             return false;
         }
-        let summary = self.disk.get(path).cloned().or(on_disk);
-        self.put(path, summary)
+        let summary = self.disk.get(path).cloned().or(on_disk.map(Arc::new));
+        self.put(path, summary, false)
     }
 
     pub fn knows_disk(&self, path: &Path) -> bool {
@@ -309,7 +423,7 @@ pub struct Snapshot {
     pub enc: Encoding,
     pub related: bool,
     pub config: Arc<Config>,
-    pub index: Arc<WorkspaceIndex>,
+    pub index: SharedIndex,
     /// The check of this version, if it is done.
     pub cached: Option<Arc<Cached>>,
     pub epoch: u64,
@@ -321,6 +435,11 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn positions(&self) -> Positions<'_> {
         Positions::new(&self.text, &self.lines, self.enc)
+    }
+
+    /// The workspace index, read-locked: hold it for lookups only.
+    pub fn read_index(&self) -> RwLockReadGuard<'_, WorkspaceIndex> {
+        read_index(&self.index)
     }
 
     /// A record's text: the open document if there is one, else the file.
@@ -475,22 +594,22 @@ impl Session {
         id: Option<u64>,
         cached: Cached,
         summary: RecordSummary,
-        slow: bool,
+        cost: Duration,
     ) -> Option<(bool, Arc<Cached>)> {
         let mut st = self.lock();
         let open = st
             .docs
             .get_mut(&snap.uri)
             .filter(|o| id.is_none_or(|id| o.id == id))?;
-        if id.is_some() {
-            open.slow = slow;
-        }
+        // Measured even when the result is stale: it is what this document costs.
+        open.cost = Some(cost);
         if open.doc.version != snap.version {
             return None;
         }
+        let edit = std::mem::replace(&mut open.indexed, true);
         let current = snap.epoch == st.epoch;
         let changed = match &snap.path {
-            Some(p) => st.set_open_summary(p, summary),
+            Some(p) => st.set_open_summary(p, summary, edit),
             None => false,
         };
         let mut cached = cached;

@@ -6,9 +6,24 @@
 //! workers when cross-record findings may have changed. Pull diagnostics answer
 //! from the cached check of the current version, checking only when there is none
 //! (`workspace/diagnostic` and closed records: `workspace_diagnostics`).
+//!
+//! When to check ([`debounce`]): a document whose last check was cheap (under
+//! [`INSTANT`]) is checked at once on every change, and so is any document whose
+//! changes come further apart than its check costs (each check is done before the
+//! next change: nothing piles up). Only while changes come faster than a costlier
+//! document's checks does a change wait for a pause in typing, of
+//! clamp(cost / 2, 0, [`MAX_DEBOUNCE`]): a check started on each keystroke would be
+//! superseded before it is published; waiting half its cost keeps the time from the
+//! last keystroke to its diagnostics under 1.5 × the cost (plus the check in
+//! progress, if any) while sparing the CPU that checks of superseded versions would
+//! burn — the CPU other documents' checks and requests share. The cost is the
+//! measured wall time of the document's last check; the gap is the time between its
+//! last two changes (the first check, on open, runs at once).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use tower_lsp_server::ls_types::notification::LogTrace;
 
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -17,19 +32,37 @@ use tower_lsp_server::ls_types::*;
 use super::convert::{self, Positions};
 use super::document::Document;
 use super::server::{guarded, Backend};
-use super::session::{Cached, Snapshot};
-use crate::engine;
+use super::session::{self, Cached, Snapshot};
 use crate::model::RecordSummary;
 
-/// How long typing must pause before a slow document is checked.
-const DEBOUNCE: Duration = Duration::from_millis(120);
-/// A check slower than this makes the document wait for a pause in typing.
-const SLOW: Duration = Duration::from_millis(100);
+/// A document whose last check took less than this is checked at once on a change.
+pub const INSTANT: Duration = Duration::from_millis(10);
+/// The longest a change waits for a pause in typing.
+pub const MAX_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// The pause in typing a costly document waits for: half its cost, at most
+/// [`MAX_DEBOUNCE`]; none under [`INSTANT`].
+pub fn typing_debounce(cost: Option<Duration>) -> Duration {
+    match cost {
+        Some(c) if c >= INSTANT => (c / 2).min(MAX_DEBOUNCE),
+        _ => Duration::ZERO,
+    }
+}
+
+/// How long a change waits for a pause in typing before the document is checked,
+/// given what its last check cost and the gap between its last two changes (see the
+/// module's documentation).
+pub fn debounce(cost: Option<Duration>, gap: Option<Duration>) -> Duration {
+    match (cost, gap) {
+        (Some(c), Some(g)) if g < c => typing_debounce(cost),
+        _ => Duration::ZERO,
+    }
+}
 
 /// Check a snapshot: the engine's one call, converted to LSP.
 fn check(snap: &Snapshot) -> (Cached, RecordSummary, Duration) {
     let started = Instant::now();
-    let result = engine::check_document(
+    let result = session::check_against(
         &snap.text,
         snap.syntax,
         &snap.file,
@@ -74,6 +107,9 @@ impl Backend {
                 .doc
                 .change(params.text_document.version, params.content_changes, enc)
             {
+                let now = Instant::now();
+                open.gap = open.last_change.map(|t| now - t);
+                open.last_change = Some(now);
                 open.wake.notify_one();
             }
         }
@@ -109,7 +145,7 @@ impl Backend {
             None
         } else {
             let (files, p) = (self.session.files.clone(), path.clone());
-            guarded(move || files.read(&p).map(|b| engine::summarize(&b, &p)))
+            guarded(move || files.read(&p).map(|b| super::summary::summarize(&b, &p)))
                 .await
                 .ok()
                 .flatten()
@@ -119,30 +155,44 @@ impl Backend {
         }
     }
 
+    /// A `$/logTrace` message, when the client asked for verbose traces at
+    /// `initialize` (what the server decided, for tests and for debugging).
+    pub(super) async fn trace(&self, message: impl FnOnce() -> String) {
+        if self.session.lock().caps.trace {
+            self.client
+                .send_notification::<LogTrace>(LogTraceParams {
+                    message: message(),
+                    verbose: None,
+                })
+                .await;
+        }
+    }
+
     /// The check worker of one opening of a document: woken by every change and
     /// by changes elsewhere; ends when the document closes.
     async fn check_worker(self, uri: Uri, id: u64, wake: Arc<Notify>) {
         wake.notify_one(); // the first check
         loop {
             wake.notified().await;
-            // On a slow document, wait until typing pauses.
-            loop {
-                let (version, slow) = {
+            // While changes come faster than this document's checks, wait for a
+            // pause in typing (see `debounce`); a change during the wait restarts it.
+            let waited = loop {
+                let (version, wait) = {
                     let st = self.session.lock();
                     match st.docs.get(&uri).filter(|o| o.id == id) {
-                        Some(o) => (o.doc.version, o.slow),
+                        Some(o) => (o.doc.version, debounce(o.cost, o.gap)),
                         None => return,
                     }
                 };
-                if !slow {
-                    break;
+                if wait.is_zero() {
+                    break wait;
                 }
-                tokio::time::sleep(DEBOUNCE).await;
+                tokio::time::sleep(wait).await;
                 let now = self.session.lock().docs.get(&uri).map(|o| o.doc.version);
                 if now == Some(version) {
-                    break;
+                    break wait;
                 }
-            }
+            };
             if self.session.is_shut_down() {
                 return;
             }
@@ -167,7 +217,7 @@ impl Backend {
                     .await;
                 continue;
             };
-            self.finish_check(snap, id, cached, summary, took > SLOW)
+            self.finish_check(snap, id, cached, summary, (waited, took))
                 .await;
         }
     }
@@ -179,14 +229,24 @@ impl Backend {
         id: u64,
         cached: Cached,
         summary: RecordSummary,
-        slow: bool,
+        (waited, took): (Duration, Duration),
     ) {
         let publish = self.session.publish.lock().await;
         let Some((changed, cached)) =
             self.session
-                .store_check(&snap, Some(id), cached, summary, slow)
+                .store_check(&snap, Some(id), cached, summary, took)
         else {
-            return; // stale: a newer version is on its way
+            // Stale: a newer version is on its way; nothing is published.
+            drop(publish);
+            self.trace(|| {
+                format!(
+                    "trls: discarded the check of {} version {} (a newer version arrived)",
+                    snap.uri.as_str(),
+                    snap.version
+                )
+            })
+            .await;
+            return;
         };
         let (pull, report_config) = {
             let mut st = self.session.lock();
@@ -205,6 +265,18 @@ impl Backend {
                 .await;
         }
         drop(publish);
+        self.trace(|| {
+            format!(
+                "trls: checked {} version {} in {} us after a debounce of {} us; debounce while typing {} us; cross-record facts changed: {}",
+                snap.uri.as_str(),
+                snap.version,
+                took.as_micros(),
+                waited.as_micros(),
+                typing_debounce(Some(took)).as_micros(),
+                if changed { "yes" } else { "no" }
+            )
+        })
+        .await;
         if report_config {
             self.publish_config_errors().await;
         }
@@ -259,10 +331,10 @@ impl Backend {
                 if let Some(c) = snap.cached.as_ref().filter(|c| c.epoch == snap.epoch) {
                     return Some((snap.version, c.lsp.clone(), false));
                 }
-                let (cached, summary, _) = check(&snap);
+                let (cached, summary, took) = check(&snap);
                 let lsp = cached.lsp.clone();
                 let changed = session
-                    .store_check(&snap, None, cached, summary, false)
+                    .store_check(&snap, None, cached, summary, took)
                     .is_some_and(|(changed, _)| changed);
                 Some((snap.version, lsp, changed))
             })
@@ -297,5 +369,41 @@ impl Backend {
                 },
             }),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debounce_is_zero_for_cheap_checks_and_grows_with_cost_up_to_a_cap() {
+        let ms = Duration::from_millis;
+        // Typing faster than the checks (a gap of 1 ms).
+        let typing = |cost| debounce(Some(cost), Some(ms(1)));
+        assert_eq!(
+            debounce(None, None),
+            Duration::ZERO,
+            "the first check runs at once"
+        );
+        assert_eq!(typing(ms(0)), Duration::ZERO);
+        assert_eq!(typing(ms(9)), Duration::ZERO);
+        assert_eq!(typing(ms(10)), ms(5));
+        assert_eq!(typing(ms(80)), ms(40));
+        assert_eq!(typing(ms(600)), MAX_DEBOUNCE);
+        assert_eq!(typing(Duration::from_secs(30)), MAX_DEBOUNCE);
+    }
+
+    #[test]
+    fn changes_further_apart_than_a_check_costs_are_checked_at_once() {
+        let ms = Duration::from_millis;
+        assert_eq!(
+            debounce(Some(ms(80)), None),
+            Duration::ZERO,
+            "a first change"
+        );
+        assert_eq!(debounce(Some(ms(80)), Some(ms(80))), Duration::ZERO);
+        assert_eq!(debounce(Some(ms(80)), Some(ms(500))), Duration::ZERO);
+        assert_eq!(debounce(Some(ms(80)), Some(ms(79))), ms(40));
     }
 }

@@ -12,7 +12,6 @@ use tower_lsp_server::ls_types::*;
 use super::convert::Positions;
 use super::server::{guarded, Backend};
 use crate::config::FILE_NAME;
-use crate::engine;
 use crate::model::RecordSummary;
 use crate::syntax::LineIndex;
 
@@ -56,7 +55,11 @@ impl Backend {
                 use rayon::prelude::*;
                 chunk
                     .par_iter()
-                    .filter_map(|p| files.read(p).map(|b| (p.clone(), engine::summarize(&b, p))))
+                    .filter_map(|p| {
+                        files
+                            .read(p)
+                            .map(|b| (p.clone(), super::summary::summarize(&b, p)))
+                    })
                     .collect::<Vec<_>>()
             })
             .await
@@ -71,12 +74,8 @@ impl Backend {
                 .await;
             }
         }
-        {
-            let mut st = self.session.lock();
-            for (path, summary) in summaries {
-                st.set_disk_summary(&path, Some(summary));
-            }
-        }
+        // One lock of the index for every record (not one per record).
+        self.session.lock().set_disk_summaries(summaries);
         if let Some(bar) = bar {
             bar.finish_with_message(format!("{} records", found.len()))
                 .await;
@@ -192,7 +191,7 @@ impl Backend {
                     let summary = (!deleted)
                         .then(|| files.read(&path))
                         .flatten()
-                        .map(|b| engine::summarize(&b, &path));
+                        .map(|b| super::summary::summarize(&b, &path));
                     (path, summary)
                 })
                 .collect::<Vec<_>>()
@@ -244,7 +243,10 @@ impl Backend {
         };
         let files = self.session.files.clone();
         guarded(move || {
-            let mut found: Vec<(&PathBuf, &RecordSummary)> = index
+            // The matches are taken out of the index, which is not held while files
+            // are read below.
+            let index = super::session::read_index(&index);
+            let mut found: Vec<(PathBuf, std::sync::Arc<RecordSummary>)> = index
                 .records
                 .iter()
                 .filter(|(_, s)| {
@@ -255,18 +257,20 @@ impl Backend {
                     let title = s.title.as_deref().unwrap_or("").to_lowercase();
                     query.is_empty() || id.contains(&query) || title.contains(&query)
                 })
+                .map(|(p, s)| (p.clone(), s.clone()))
                 .collect();
-            found.sort_by(|a, b| a.0.cmp(b.0));
+            drop(index);
+            found.sort_by(|a, b| a.0.cmp(&b.0));
             found.truncate(200);
             let symbols = found
                 .into_iter()
                 .filter_map(|(path, s)| {
                     let (id, span) = s.id.clone()?;
-                    let uri = Uri::from_file_path(path)?;
+                    let uri = Uri::from_file_path(&path)?;
                     // Open documents override the disk.
-                    let text = match open.get(path) {
+                    let text = match open.get(&path) {
                         Some(t) => t.to_string(),
-                        None => String::from_utf8(files.read(path)?).ok()?,
+                        None => String::from_utf8(files.read(&path)?).ok()?,
                     };
                     let lines = LineIndex::new(&text);
                     let range = Positions::new(&text, &lines, enc).range(span);

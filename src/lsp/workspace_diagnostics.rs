@@ -33,9 +33,9 @@ use tower_lsp_server::ls_types::*;
 use super::convert::{self, Encoding, Positions};
 use super::server::{guarded, Backend};
 use super::session::Files;
+use super::session::{check_against, read_index, SharedIndex};
 use crate::engine;
 use crate::syntax::{LineIndex, Span, Syntax};
-use crate::workspace::index::WorkspaceIndex;
 
 /// Closed records checked in one batch (and streamed as one partial result).
 const CHUNK: usize = 64;
@@ -161,7 +161,7 @@ struct Closed {
     epoch: u64,
     enc: Encoding,
     related: bool,
-    index: Arc<WorkspaceIndex>,
+    index: SharedIndex,
     /// Open documents by path (their text positions related locations).
     open: HashMap<PathBuf, (Uri, Arc<String>, Arc<LineIndex>)>,
 }
@@ -209,8 +209,7 @@ fn check_closed(
     let uri = Uri::from_file_path(path)?;
     let checked = match std::str::from_utf8(bytes) {
         Ok(text) => {
-            engine::check_document(text, Syntax::from_path(path), path, config, &closed.index)
-                .checked
+            check_against(text, Syntax::from_path(path), path, config, &closed.index).checked
         }
         Err(_) => engine::check_bytes(bytes, path, config),
     };
@@ -251,7 +250,7 @@ impl Backend {
             })
             .collect();
         let index = st.index();
-        let mut paths: Vec<PathBuf> = index
+        let mut paths: Vec<PathBuf> = read_index(&index)
             .records
             .keys()
             .filter(|p| !open.contains_key(*p) && st.roots.iter().any(|r| p.starts_with(r)))

@@ -139,6 +139,20 @@ pub struct RecordSummary {
 }
 
 impl RecordSummary {
+    /// Whether two summaries state the same cross-record facts: the same ids, title
+    /// and related ids, wherever they are written. An edit elsewhere in a record moves
+    /// its spans but changes none of these, and then nothing another record is judged
+    /// by has changed.
+    pub fn same_facts(&self, other: &RecordSummary) -> bool {
+        fn texts(v: &[(String, Span)]) -> impl Iterator<Item = &str> {
+            v.iter().map(|(t, _)| t.as_str())
+        }
+        self.id.as_ref().map(|(t, _)| t) == other.id.as_ref().map(|(t, _)| t)
+            && self.title == other.title
+            && texts(&self.secondary).eq(texts(&other.secondary))
+            && texts(&self.related).eq(texts(&other.related))
+    }
+
     pub fn build(root: &Node) -> RecordSummary {
         let mut summary = RecordSummary {
             title: root.get("title").and_then(Node::text).map(String::from),
@@ -168,5 +182,38 @@ impl RecordSummary {
             }
         });
         summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_facts_ignores_spans_only() {
+        let a = RecordSummary {
+            id: Some(("NCT00000001".into(), Span::new(4, 15))),
+            title: Some("A".into()),
+            secondary: vec![("NCT00000002".into(), Span::new(30, 41))],
+            related: vec![("NCT00000003".into(), Span::new(50, 61))],
+        };
+        let mut moved = a.clone();
+        moved.id = Some(("NCT00000001".into(), Span::new(5, 16)));
+        moved.secondary[0].1 = Span::new(31, 42);
+        moved.related[0].1 = Span::new(51, 62);
+        assert!(a.same_facts(&moved));
+        assert_ne!(a, moved);
+        let mut other = a.clone();
+        other.secondary[0].0 = "NCT00000004".into();
+        assert!(!a.same_facts(&other));
+        let mut other = a.clone();
+        other.related.push(("NCT00000005".into(), Span::empty(0)));
+        assert!(!a.same_facts(&other));
+        let mut other = a.clone();
+        other.title = None;
+        assert!(!a.same_facts(&other));
+        let mut other = a.clone();
+        other.id = None;
+        assert!(!a.same_facts(&other));
     }
 }

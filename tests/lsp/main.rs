@@ -6,6 +6,7 @@
 mod common;
 mod features;
 mod harness;
+mod instant;
 mod presentation;
 mod robust;
 mod storm;
