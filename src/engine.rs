@@ -484,7 +484,7 @@ impl Workspace {
 
     /// Add a record's summary (replacing any earlier one of `path`).
     pub fn insert(&mut self, path: &Path, summary: RecordSummary) {
-        self.index.insert(path, summary);
+        self.index.insert(path, std::sync::Arc::new(summary));
     }
 
     /// The final diagnostics of the record at `path`: its single-record findings
@@ -493,7 +493,7 @@ impl Workspace {
     /// and caps. The record is judged by the summary this workspace holds for it.
     pub fn judge(&self, path: &Path, record: Compact, config: &Config) -> Vec<Diagnostic> {
         let empty = RecordSummary::default();
-        let summary = self.index.records.get(path).unwrap_or(&empty);
+        let summary = self.index.records.get(path).map_or(&empty, |s| s.as_ref());
         let workspace = rules::workspace::check(path, summary, &self.index);
         finish_compact(record, workspace, config)
     }
