@@ -365,9 +365,22 @@ pub fn check_document(
     config: &Config,
     index: &WorkspaceIndex,
 ) -> DocumentCheck {
+    check_document_in(text, syntax, path, config, || index)
+}
+
+/// [`check_document`], reaching the index only for the cross-record phase: the
+/// language server holds it behind a lock, taken only while the cross-record rules
+/// read it (parsing and the single-record rules run without it).
+pub fn check_document_in<I: std::ops::Deref<Target = WorkspaceIndex>>(
+    text: &str,
+    syntax: Syntax,
+    path: &Path,
+    config: &Config,
+    index: impl FnOnce() -> I,
+) -> DocumentCheck {
     let analysis = analyze_text(text, syntax, Some(path), config);
     let summary = analysis.summary.clone();
-    let workspace = rules::workspace::check(path, &summary, index);
+    let workspace = rules::workspace::check(path, &summary, &index());
     DocumentCheck {
         checked: finish(analysis, workspace, config),
         summary,

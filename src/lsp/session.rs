@@ -41,9 +41,8 @@ fn write_index(index: &SharedIndex) -> RwLockWriteGuard<'_, WorkspaceIndex> {
 }
 
 /// Check a document's text against the workspace: the engine's
-/// [`crate::engine::check_document`] in its three steps, so that the index's read
-/// lock is held only for the cross-record phase, not for the parse and the
-/// single-record rules.
+/// [`crate::engine::check_document_in`], so that the index's read lock is held only
+/// for the cross-record phase, not for the parse and the single-record rules.
 pub fn check_against(
     text: &str,
     syntax: Syntax,
@@ -51,13 +50,7 @@ pub fn check_against(
     config: &Config,
     index: &SharedIndex,
 ) -> crate::engine::DocumentCheck {
-    let analysis = crate::engine::analyze_text(text, syntax, Some(path), config);
-    let summary = analysis.summary.clone();
-    let workspace = crate::rules::workspace::check(path, &summary, &read_index(index));
-    crate::engine::DocumentCheck {
-        checked: crate::engine::finish(analysis, workspace, config),
-        summary,
-    }
+    crate::engine::check_document_in(text, syntax, path, config, || read_index(index))
 }
 
 /// File access for the server: reading records and `trls.toml` files, finding
