@@ -411,25 +411,7 @@ mod lsp {
 /// formats to itself and checks the same as the record.
 #[test]
 fn every_record_of_the_project_formats_and_checks_the_same() {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        if p.is_dir() {
-            for e in std::fs::read_dir(p).unwrap() {
-                walk(&e.unwrap().path(), out);
-            }
-        } else if trls::workspace::is_record(p) {
-            out.push(p.to_path_buf());
-        }
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for d in [
-        "tests/fixtures",
-        "examples/records",
-        "tests/lsp/cases",
-        "fuzz/seeds",
-    ] {
-        walk(&root.join(d), &mut files);
-    }
+    let mut files = common::project_records();
     files.sort();
     assert!(files.len() > 100, "{}", files.len());
     let schema = Schema::builtin();

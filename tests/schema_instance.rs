@@ -3,7 +3,8 @@
 //! scalars where the two could part: numbers, floats that are not finite, booleans,
 //! nulls, keys that are not scalars.
 
-use std::path::{Path, PathBuf};
+#[allow(dead_code)] // Only `project_records` is used here.
+mod common;
 
 use trls::schema::Schema;
 use trls::syntax::instance::{judged_in_place, Tree};
@@ -22,25 +23,7 @@ fn verdicts(text: &str, syntax: Syntax, schema: &Schema) -> Option<(bool, bool)>
 
 #[test]
 fn every_record_of_the_project_gets_the_same_verdict_in_place() {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        if p.is_dir() {
-            for e in std::fs::read_dir(p).unwrap() {
-                walk(&e.unwrap().path(), out);
-            }
-        } else if trls::workspace::is_record(p) {
-            out.push(p.to_path_buf());
-        }
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for d in [
-        "tests/fixtures",
-        "examples/records",
-        "tests/lsp/cases",
-        "fuzz/seeds",
-    ] {
-        walk(&root.join(d), &mut files);
-    }
+    let files = common::project_records();
     let schema = Schema::builtin();
     let (mut valid, mut invalid, mut differ) = (0, 0, Vec::new());
     for f in &files {
