@@ -191,13 +191,7 @@ impl Store {
         if *h != hash {
             return None;
         }
-        let mut r = Reader {
-            bytes,
-            at: 0,
-            strings: None,
-        };
-        let cached = r.cached()?;
-        (r.at == bytes.len()).then_some(cached)
+        decode_entry(bytes)
     }
 
     /// A checked file's results encoded for [`Store::put_encoded`] (in a worker,
@@ -739,6 +733,35 @@ impl Reader<'_> {
 /// The entries of a cache file written by this build, still encoded; `None` for
 /// anything else (another build, another layout, a torn file). An entry damaged
 /// inside is found when it is decoded ([`Store::get`]).
+/// One entry's results, if the bytes are a whole entry.
+fn decode_entry(bytes: &[u8]) -> Option<Cached> {
+    let mut r = Reader {
+        bytes,
+        at: 0,
+        strings: None,
+    };
+    let cached = r.cached()?;
+    (r.at == bytes.len()).then_some(cached)
+}
+
+/// Decode bytes from anywhere as a cache file (taking the build fingerprint it
+/// states) and each of its entries, and as one entry: what the `cache` fuzz target
+/// feeds, as a cache file damaged in any way would. The number of entries decoded.
+#[doc(hidden)]
+pub fn decode_untrusted(bytes: &[u8]) -> usize {
+    let binary = bytes
+        .get(MAGIC.len()..MAGIC.len() + 16)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .map_or(0, u128::from_le_bytes);
+    let whole = decode(bytes, binary).map_or(0, |entries| {
+        entries
+            .values()
+            .filter(|(_, entry)| decode_entry(entry).is_some())
+            .count()
+    });
+    whole + usize::from(decode_entry(bytes).is_some())
+}
+
 fn decode(bytes: &[u8], binary: u128) -> Option<HashMap<String, (u128, Vec<u8>)>> {
     let mut r = Reader {
         bytes,
