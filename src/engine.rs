@@ -199,12 +199,18 @@ impl Compact {
 impl Analysis {
     /// What a batch keeps of this analysis (see [`Compact`]).
     pub fn compact(self) -> Compact {
-        Compact {
+        self.into_compact().0
+    }
+
+    /// What a batch keeps of this analysis, and the text and line index it drops.
+    fn into_compact(self) -> (Compact, String, LineIndex) {
+        let compact = Compact {
             suppressions: Suppressions::parse(&self.text, &self.parsed.comments, &self.lines),
             diagnostics: self.diagnostics,
             omitted: self.omitted,
             summary: self.summary,
-        }
+        };
+        (compact, self.text, self.lines)
     }
 }
 
@@ -241,15 +247,7 @@ pub fn syntax_diagnostic(e: &SyntaxError) -> Diagnostic {
 /// Only what a record contributes to the workspace index (no checks): for indexing
 /// files that are not open.
 pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return RecordSummary::default();
-    };
-    let parsed = syntax::parse(text, Syntax::from_path(path));
-    parsed
-        .root
-        .as_ref()
-        .map(RecordSummary::build)
-        .unwrap_or_default()
+    crate::model::summary::summarize(bytes, path)
 }
 
 /// Add the workspace phase's findings, then apply precedence, configured severities
@@ -409,18 +407,8 @@ pub fn check_all_in(
                 .path
                 .take()
                 .unwrap_or_else(|| PathBuf::from(format!("<document {i}>")));
-            texts.push((
-                std::mem::take(&mut a.text),
-                std::mem::replace(&mut a.lines, LineIndex::new("")),
-            ));
-            let text = &texts[i].0;
-            let lines = &texts[i].1;
-            let compact = Compact {
-                suppressions: Suppressions::parse(text, &a.parsed.comments, lines),
-                diagnostics: a.diagnostics,
-                omitted: a.omitted,
-                summary: a.summary,
-            };
+            let (compact, text, lines) = a.into_compact();
+            texts.push((text, lines));
             (path, compact)
         })
         .collect();

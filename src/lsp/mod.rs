@@ -28,7 +28,6 @@ mod navigation;
 mod presentation;
 mod server;
 pub mod session;
-mod summary;
 mod sync;
 mod workspace;
 mod workspace_diagnostics;

@@ -145,7 +145,7 @@ impl Backend {
             None
         } else {
             let (files, p) = (self.session.files.clone(), path.clone());
-            guarded(move || files.read(&p).map(|b| super::summary::summarize(&b, &p)))
+            guarded(move || files.read(&p).map(|b| crate::engine::summarize(&b, &p)))
                 .await
                 .ok()
                 .flatten()

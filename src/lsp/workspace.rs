@@ -58,7 +58,7 @@ impl Backend {
                     .filter_map(|p| {
                         files
                             .read(p)
-                            .map(|b| (p.clone(), super::summary::summarize(&b, p)))
+                            .map(|b| (p.clone(), crate::engine::summarize(&b, p)))
                     })
                     .collect::<Vec<_>>()
             })
@@ -191,7 +191,7 @@ impl Backend {
                     let summary = (!deleted)
                         .then(|| files.read(&path))
                         .flatten()
-                        .map(|b| super::summary::summarize(&b, &path));
+                        .map(|b| crate::engine::summarize(&b, &path));
                     (path, summary)
                 })
                 .collect::<Vec<_>>()

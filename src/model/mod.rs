@@ -10,6 +10,7 @@ pub mod date;
 pub mod ids;
 pub mod index;
 pub mod record;
+pub mod summary;
 
 pub use crate::units::quantity::Quantity;
 pub use crate::units::time::TimeQuantity;

@@ -5,26 +5,40 @@
 //! record's bytes (its results, outcomes and arms) are never parsed. Anything less
 //! plain than one mapping with its keys at column 0 — JSON, flow style, document
 //! markers, quoted or complex keys, aliases in a kept section, a syntax error in the
-//! kept sections — is read whole by [`engine::summarize`], so the summary is always
-//! the engine's (`tests` compare the two on every record the repository holds).
+//! kept sections — is read whole, so the summary is always the whole record's
+//! (`tests` compare the two on every record the repository holds). Both shells reach
+//! it through `engine::summarize`: the language server indexing its workspace, the
+//! command line reading the other records of a named file's workspace.
 
 use std::path::Path;
 
-use crate::engine;
 use crate::model::RecordSummary;
 use crate::syntax::{self, Span, Syntax};
 
 /// The top-level keys a summary reads (see `RecordSummary::build`).
 const KEYS: [&str; 4] = ["id", "title", "secondary_ids", "related"];
 
-/// The record's summary: the engine's, read from as little of the text as it needs.
+/// The record's summary, read from as little of the text as it needs.
 pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
     if Syntax::from_path(path) == Syntax::Yaml {
         if let Some(summary) = std::str::from_utf8(bytes).ok().and_then(from_sections) {
             return summary;
         }
     }
-    engine::summarize(bytes, path)
+    whole(bytes, path)
+}
+
+/// The summary of the whole record, parsed (one that is not UTF-8 has none).
+fn whole(bytes: &[u8], path: &Path) -> RecordSummary {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return RecordSummary::default();
+    };
+    let parsed = syntax::parse(text, Syntax::from_path(path));
+    parsed
+        .root
+        .as_ref()
+        .map(RecordSummary::build)
+        .unwrap_or_default()
 }
 
 /// A kept section: where it starts in the fragment and in the file, and its length.
@@ -122,7 +136,10 @@ mod tests {
             let p = entry.path();
             if p.is_dir() {
                 records(&p, out);
-            } else if crate::workspace::is_record(&p) {
+            } else if [".trial.yaml", ".trial.yml", ".trial.json"]
+                .iter()
+                .any(|e| p.to_string_lossy().ends_with(e))
+            {
                 out.push(p);
             }
         }
@@ -141,7 +158,7 @@ mod tests {
             let bytes = std::fs::read(path).unwrap();
             assert_eq!(
                 summarize(&bytes, path),
-                engine::summarize(&bytes, path),
+                whole(&bytes, path),
                 "{}",
                 path.display()
             );
@@ -162,7 +179,7 @@ mod tests {
         let path = Path::new("/w/a.trial.yaml");
         let text = "trf: 1\n# note\nid: NCT00000001\nresults:\n  - {outcome: x}\nsecondary_ids:\n- {id: NCT00000002, type: REGISTRY}\ntitle: |\n  A title\nrelated: [NCT00000003]";
         let cut = from_sections(text).expect("plain enough");
-        assert_eq!(cut, engine::summarize(text.as_bytes(), path));
+        assert_eq!(cut, whole(text.as_bytes(), path));
         let id = cut.id.as_ref().unwrap();
         assert_eq!(&text[id.1.start..id.1.end], "NCT00000001");
         let rel = &cut.related[0];
@@ -178,7 +195,7 @@ mod tests {
             assert!(from_sections(text).is_none(), "{text}");
             assert_eq!(
                 summarize(text.as_bytes(), path),
-                engine::summarize(text.as_bytes(), path),
+                whole(text.as_bytes(), path),
                 "{text}"
             );
         }
