@@ -247,6 +247,12 @@ pub fn syntax_diagnostic(e: &SyntaxError) -> Diagnostic {
 /// Only what a record contributes to the workspace index (no checks): for indexing
 /// files that are not open.
 pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
+    crate::model::summary::whole(bytes, path)
+}
+
+/// [`summarize`], parsing only the record's top-level sections the summary reads
+/// when the record is plain enough: the language server's start-up indexing.
+pub fn summarize_sections(bytes: &[u8], path: &Path) -> RecordSummary {
     crate::model::summary::summarize(bytes, path)
 }
 

@@ -145,10 +145,14 @@ impl Backend {
             None
         } else {
             let (files, p) = (self.session.files.clone(), path.clone());
-            guarded(move || files.read(&p).map(|b| crate::engine::summarize(&b, &p)))
-                .await
-                .ok()
-                .flatten()
+            guarded(move || {
+                files
+                    .read(&p)
+                    .map(|b| crate::engine::summarize_sections(&b, &p))
+            })
+            .await
+            .ok()
+            .flatten()
         };
         if self.session.lock().closed(&path, on_disk) {
             self.rediagnose_others(&uri).await;

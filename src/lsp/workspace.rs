@@ -58,7 +58,7 @@ impl Backend {
                     .filter_map(|p| {
                         files
                             .read(p)
-                            .map(|b| (p.clone(), crate::engine::summarize(&b, p)))
+                            .map(|b| (p.clone(), crate::engine::summarize_sections(&b, p)))
                     })
                     .collect::<Vec<_>>()
             })
@@ -191,7 +191,7 @@ impl Backend {
                     let summary = (!deleted)
                         .then(|| files.read(&path))
                         .flatten()
-                        .map(|b| crate::engine::summarize(&b, &path));
+                        .map(|b| crate::engine::summarize_sections(&b, &path));
                     (path, summary)
                 })
                 .collect::<Vec<_>>()

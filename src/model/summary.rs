@@ -6,9 +6,8 @@
 //! plain than one mapping with its keys at column 0 — JSON, flow style, document
 //! markers, quoted or complex keys, aliases in a kept section, a syntax error in the
 //! kept sections — is read whole, so the summary is always the whole record's
-//! (`tests` compare the two on every record the repository holds). Both shells reach
-//! it through `engine::summarize`: the language server indexing its workspace, the
-//! command line reading the other records of a named file's workspace.
+//! (`tests` compare the two on every record the repository holds). The language
+//! server's start-up indexing reaches it through `engine::summarize_sections`.
 
 use std::path::Path;
 
@@ -29,7 +28,7 @@ pub fn summarize(bytes: &[u8], path: &Path) -> RecordSummary {
 }
 
 /// The summary of the whole record, parsed (one that is not UTF-8 has none).
-fn whole(bytes: &[u8], path: &Path) -> RecordSummary {
+pub fn whole(bytes: &[u8], path: &Path) -> RecordSummary {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return RecordSummary::default();
     };
