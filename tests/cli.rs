@@ -986,3 +986,35 @@ fn paths_without_records_fail_the_run_and_look_alikes_are_named() {
     assert!(stdout(&o).contains("in 1 file"), "{}", stdout(&o));
     assert!(stderr(&o).contains("named/data.json looks like a trial record"));
 }
+
+/// A link beside its target is one record, checked once under the name that is not
+/// a link; a folder named twice (`a` and `./a`) is walked once. (The walk resolves
+/// each folder once and only links whole: this guards that shortcut.)
+#[test]
+fn a_record_under_two_names_is_checked_once() {
+    let dir = scratch("two-names");
+    let src = root().join("examples/records");
+    let first = std::fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".trial.yaml"))
+        .min()
+        .unwrap();
+    let a = dir.join("a");
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::copy(&first, a.join("r.trial.yaml")).unwrap();
+    std::os::unix::fs::symlink("r.trial.yaml", a.join("s.trial.yaml")).unwrap();
+    let o = trls(
+        &["check", "--no-cache", "--format", "json", "a", "./a"],
+        &dir,
+    );
+    let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["summary"]["files"], 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("s.trial.yaml: the same file as"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -69,6 +69,12 @@ impl RunError {
 pub struct Configs {
     fixed: Option<Arc<Config>>,
     loaded: HashMap<PathBuf, Arc<Config>>,
+    /// The canonical form of each folder met: one `realpath` per folder, not per
+    /// file (a 10,000-record folder cost 10,000 of each before).
+    dirs: HashMap<PathBuf, PathBuf>,
+    /// The configuration of each canonical folder met (its `trls.toml` looked up
+    /// once).
+    by_dir: HashMap<PathBuf, Arc<Config>>,
     default: Arc<Config>,
     /// `--registry DIR`: the snapshots every configuration uses instead of its own
     /// `[registry] snapshots`.
@@ -94,6 +100,8 @@ impl Configs {
         Ok(Configs {
             fixed,
             loaded: HashMap::new(),
+            dirs: HashMap::new(),
+            by_dir: HashMap::new(),
             default: Arc::new(Config::default()),
             registry: None,
             snapshot_errors,
@@ -131,23 +139,47 @@ impl Configs {
         if let Some(c) = &self.fixed {
             return Ok(c.clone());
         }
-        let dir = file.parent().unwrap_or(Path::new("."));
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let Some(path) = Config::find(&abs) else {
-            return Ok(self.default.clone());
-        };
-        if let Some(c) = self.loaded.get(&path) {
+        let abs = self.canonical_dir(file);
+        if let Some(c) = self.by_dir.get(&abs) {
             return Ok(c.clone());
         }
-        let loaded = Config::load(&path).map_err(RunError::Config)?;
-        let c = Arc::new(self.attach(loaded));
-        self.loaded.insert(path, c.clone());
+        let c = match Config::find(&abs) {
+            None => self.default.clone(),
+            Some(path) => match self.loaded.get(&path) {
+                Some(c) => c.clone(),
+                None => {
+                    let loaded = Config::load(&path).map_err(RunError::Config)?;
+                    let c = Arc::new(self.attach(loaded));
+                    self.loaded.insert(path, c.clone());
+                    c
+                }
+            },
+        };
+        self.by_dir.insert(abs, c.clone());
         Ok(c)
+    }
+
+    /// The canonical folder of `file` (its parent, `.` when it has none), resolved
+    /// once per folder; the folder itself when it cannot be resolved.
+    fn canonical_dir(&mut self, file: &Path) -> PathBuf {
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Some(c) = self.dirs.get(dir) {
+            return c.clone();
+        }
+        let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        self.dirs.insert(dir.to_path_buf(), abs.clone());
+        abs
+    }
+
+    /// [`absolute`], with the folder resolved once per folder.
+    fn absolute(&mut self, path: &Path) -> PathBuf {
+        match path.file_name() {
+            Some(name) => self.canonical_dir(path).join(name),
+            None => path.to_path_buf(),
+        }
     }
 }
 
@@ -274,13 +306,29 @@ pub fn discover(paths: &[PathBuf], configs: &mut Configs) -> Result<Discovered, 
     // The same file under two names (a link beside its target) would be a duplicate
     // record of itself: keep the name that is not a link, else the first.
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let is_link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    // One `lstat` per file (the sort asked it once per comparison before); only a
+    // link is resolved whole, any other file is its canonical folder joined with
+    // its name.
+    let links: Vec<Option<bool>> = found
+        .files
+        .iter()
+        .map(|(p, _)| {
+            std::fs::symlink_metadata(p)
+                .ok()
+                .map(|m| m.file_type().is_symlink())
+        })
+        .collect();
     let mut keep = vec![true; found.files.len()];
     let mut order: Vec<usize> = (0..found.files.len()).collect();
-    order.sort_by_key(|&i| is_link(&found.files[i].0));
+    order.sort_by_key(|&i| links[i] == Some(true));
     for i in order {
         let path = &found.files[i].0;
-        let Ok(real) = std::fs::canonicalize(path) else {
+        let real = match links[i] {
+            Some(true) => std::fs::canonicalize(path).ok(),
+            Some(false) => Some(configs.absolute(path)),
+            None => None,
+        };
+        let Some(real) = real else {
             continue;
         };
         match seen.get(&real) {
@@ -390,7 +438,9 @@ fn walk(
         } else if !kind.is_file() {
             continue;
         } else if !is_record(path) {
-            if strict && looks_like_record(path) && configs.for_file(path)?.selects(&absolute(path))
+            if strict
+                && looks_like_record(path)
+                && configs.for_file(path)?.selects(&configs.absolute(path))
             {
                 found.lookalikes.push(path.to_path_buf());
             }
@@ -402,7 +452,7 @@ fn walk(
             Err(_) => continue,
         };
         // Selected by where it is, not by where a link points.
-        if c.selects(&absolute(path)) {
+        if c.selects(&configs.absolute(path)) {
             found.files.push((path.to_path_buf(), c));
         }
     }
