@@ -7,7 +7,7 @@
 
 use crate::codes::Code;
 use crate::syntax::edit::{Editor, TextEdit};
-use crate::syntax::{directive_line, parse, Comment, LineIndex, Span, Syntax};
+use crate::syntax::{directive_line, parse, LineIndex, Span, Syntax};
 
 /// The edit that silences `code` on the line holding the offset `at`, if it can
 /// be written there.
@@ -20,7 +20,10 @@ pub fn ignore_edit(text: &str, syntax: Syntax, code: Code, at: usize) -> Option<
     let line = lines.line_of(at.min(text.len()));
     let parsed = parse(text, syntax);
     for c in &parsed.comments {
-        let Some((list, rest)) = codes_of(c) else {
+        let Some(directive) = c.ignore_directive() else {
+            continue;
+        };
+        let (Some(list), rest) = (directive.codes, directive.rest) else {
             continue;
         };
         if directive_line(text, &lines, c.span) != line {
@@ -29,27 +32,13 @@ pub fn ignore_edit(text: &str, syntax: Syntax, code: Code, at: usize) -> Option<
         if list.iter().any(|l| l.eq_ignore_ascii_case(code.as_str())) {
             return None; // already silenced: the finding would not be shown
         }
-        let mut codes: Vec<&str> = list.iter().map(String::as_str).collect();
+        let mut codes = list;
         codes.push(code.as_str());
         let body = format!("trls: ignore[{}]{rest}", codes.join(", "));
         let span = Span::new(c.span.start, c.span.start + 1 + c.text.trim_end().len());
         return editor.reword_comment(span, body.trim_end());
     }
     editor.comment_line(at, &format!("trls: ignore[{}]", code.as_str()))
-}
-
-/// A `trls: ignore[...]` comment's codes and the text after its `]`.
-fn codes_of(c: &Comment) -> Option<(Vec<String>, String)> {
-    let rest = c.text.trim().strip_prefix("trls:")?.trim_start();
-    let rest = rest.strip_prefix("ignore")?.trim_start();
-    let inner = rest.strip_prefix('[')?;
-    let close = inner.find(']')?;
-    let codes = inner[..close]
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    Some((codes, inner[close + 1..].to_string()))
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub struct Suppressions {
 /// Whether a comment is a `trls:` directive (cheap: tells a batch whether a record
 /// needs its line index for suppressions at all).
 pub fn is_directive(comment: &Comment) -> bool {
-    comment.text.trim().starts_with("trls:")
+    comment.is_directive()
 }
 
 impl Suppressions {
@@ -42,26 +42,12 @@ impl Suppressions {
     pub fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Suppressions {
         let mut items = Vec::new();
         for c in comments {
-            let body = c.text.trim();
-            let Some(rest) = body.strip_prefix("trls:").map(str::trim_start) else {
+            let Some(directive) = c.ignore_directive() else {
                 continue;
             };
-            let Some(rest) = rest.strip_prefix("ignore") else {
-                continue;
-            };
-            let rest = rest.trim_start();
-            // `ignore[A, B]` lists codes; a bare `ignore` (or `ignore because ...`)
-            // silences every rule on the line.
-            let codes: Option<Vec<String>> = rest
-                .trim_start()
-                .strip_prefix('[')
-                .and_then(|r| r.split(']').next())
-                .map(|list| {
-                    list.split(',')
-                        .map(|s| s.trim().to_uppercase())
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                });
+            let codes = directive
+                .codes
+                .map(|list| list.iter().map(|s| s.to_uppercase()).collect());
             items.push(Suppression {
                 comment: c.span,
                 line: directive_line(text, lines, c.span),

@@ -288,6 +288,47 @@ pub struct Comment {
     pub text: String,
 }
 
+/// A `# trls: ignore` directive, as written (the one reader of its form, for the
+/// suppressions the checks honour and the editor's "ignore this" edit).
+#[derive(Debug, PartialEq, Eq)]
+pub struct IgnoreDirective<'c> {
+    /// The codes of `ignore[A, B]`, trimmed, as written; `None` for a bare
+    /// `ignore` (or `ignore because ...`), which silences every rule on its line.
+    pub codes: Option<Vec<&'c str>>,
+    /// What follows the code list's `]` (empty when there is no list).
+    pub rest: &'c str,
+}
+
+impl Comment {
+    /// Whether the comment is a `trls:` directive of any kind.
+    pub fn is_directive(&self) -> bool {
+        self.text.trim().starts_with("trls:")
+    }
+
+    /// The comment as a `trls: ignore` directive; `None` when it is not one.
+    pub fn ignore_directive(&self) -> Option<IgnoreDirective<'_>> {
+        let rest = self.text.trim().strip_prefix("trls:")?.trim_start();
+        let rest = rest.strip_prefix("ignore")?.trim_start();
+        let Some(list) = rest.strip_prefix('[') else {
+            return Some(IgnoreDirective {
+                codes: None,
+                rest: "",
+            });
+        };
+        // An unclosed list lists what it holds.
+        let (list, rest) = list.split_once(']').unwrap_or((list, ""));
+        let codes = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        Some(IgnoreDirective {
+            codes: Some(codes),
+            rest,
+        })
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
     Yaml,
@@ -536,6 +577,31 @@ fn is_core_float(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ignore_directives_are_read_in_every_spelling() {
+        let read = |text: &str| {
+            let c = Comment {
+                span: Span::empty(0),
+                text: text.to_string(),
+            };
+            c.ignore_directive()
+                .map(|d| (d.codes.map(|c| c.join("|")), d.rest.to_string()))
+        };
+        let some = |codes: &str, rest: &str| Some((Some(codes.to_string()), rest.to_string()));
+        assert_eq!(
+            read(" trls: ignore[TRF013, trf203] by hand"),
+            some("TRF013|trf203", " by hand")
+        );
+        assert_eq!(read("trls:ignore [TRF013]"), some("TRF013", ""));
+        assert_eq!(read(" trls: ignore[TRF013, TRF2"), some("TRF013|TRF2", ""));
+        assert_eq!(
+            read(" trls: ignore because it is so"),
+            Some((None, String::new()))
+        );
+        assert_eq!(read(" trls: format off"), None);
+        assert_eq!(read(" ignore[TRF013]"), None);
+    }
 
     #[test]
     fn core_schema_keeps_yaml11_words_as_strings() {
