@@ -544,55 +544,30 @@ fn main() {
         None => println!("{label:<34} {:>10.1}{unit} {:>22}", a, "-"),
     };
     let o = other.as_ref();
-    row(
-        "edit→diagnostics p50, 200 lines",
-        trls.edit_small.0,
-        o.map(|f| f.edit_small.0),
-        "ms",
+    // A latency's p50 and p99 rows: `name p50, where`.
+    let pair = |name: &str, at: &str, a: (f64, f64), b: Option<(f64, f64)>| {
+        row(&format!("{name} p50{at}"), a.0, b.map(|b| b.0), "ms");
+        row(&format!("{name} p99{at}"), a.1, b.map(|b| b.1), "ms");
+    };
+    pair(
+        "edit→diagnostics",
+        ", 200 lines",
+        trls.edit_small,
+        o.map(|f| f.edit_small),
     );
-    row(
-        "edit→diagnostics p99, 200 lines",
-        trls.edit_small.1,
-        o.map(|f| f.edit_small.1),
-        "ms",
+    pair(
+        "edit→diagnostics",
+        ", 20k lines",
+        trls.edit_large,
+        o.map(|f| f.edit_large),
     );
-    row(
-        "edit→diagnostics p50, 20k lines",
-        trls.edit_large.0,
-        o.map(|f| f.edit_large.0),
-        "ms",
-    );
-    row(
-        "edit→diagnostics p99, 20k lines",
-        trls.edit_large.1,
-        o.map(|f| f.edit_large.1),
-        "ms",
-    );
-    row(
-        "completion p50",
-        trls.completion.0,
-        o.map(|f| f.completion.0),
-        "ms",
-    );
-    row(
-        "completion p99",
-        trls.completion.1,
-        o.map(|f| f.completion.1),
-        "ms",
-    );
-    row("hover p50", trls.hover.0, o.map(|f| f.hover.0), "ms");
-    row("hover p99", trls.hover.1, o.map(|f| f.hover.1), "ms");
-    row(
-        "hover p50, other doc checking",
-        trls.hover_busy.0,
-        o.map(|f| f.hover_busy.0),
-        "ms",
-    );
-    row(
-        "hover p99, other doc checking",
-        trls.hover_busy.1,
-        o.map(|f| f.hover_busy.1),
-        "ms",
+    pair("completion", "", trls.completion, o.map(|f| f.completion));
+    pair("hover", "", trls.hover, o.map(|f| f.hover));
+    pair(
+        "hover",
+        ", other doc checking",
+        trls.hover_busy,
+        o.map(|f| f.hover_busy),
     );
     row(
         "start-up: first diagnostics",
