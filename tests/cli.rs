@@ -1018,3 +1018,61 @@ fn a_record_under_two_names_is_checked_once() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The JSON and GitHub reports are written a chunk of records at a time (512): over
+/// the fixtures (more than one chunk) they are the very reports the whole-run path
+/// writes, which a `--baseline` run takes (a baseline of another folder hides
+/// nothing here).
+#[test]
+fn chunked_reports_are_the_whole_run_reports() {
+    let dir = scratch("chunked");
+    let clean = dir.join("other");
+    std::fs::create_dir_all(&clean).unwrap();
+    std::fs::copy(
+        root().join("examples/records/NCT01087996.trial.yaml"),
+        clean.join("NCT01087996.trial.yaml"),
+    )
+    .unwrap();
+    let baseline = dir.join("baseline.json");
+    let o = trls(
+        &[
+            "check",
+            "--no-cache",
+            "--write-baseline",
+            baseline.to_str().unwrap(),
+            clean.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert!(baseline.exists(), "{}", stderr(&o));
+    // More records than a chunk holds, each with a finding (a misspelt status).
+    let tree = dir.join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    for i in 0..600 {
+        let id = format!("NCT{:08}", 10_000_000 + i);
+        std::fs::write(
+            tree.join(format!("{id}.trial.yaml")),
+            format!(
+                "trf: 1\nid: {id}\ntitle: Trial {i}\nstatus: RECRUITNG\nstudy_type: OBSERVATIONAL\n\
+                 conditions: [Ulcerative Colitis]\nenrollment: {{count: 40, type: ESTIMATED}}\n\
+                 dates: {{start: 2025-05-30}}\nsources:\n  - {{id: ctgov, kind: REGISTRY, registry_id: {id}}}\n"
+            ),
+        )
+        .unwrap();
+    }
+    for format in ["json", "github"] {
+        let args = ["check", "--no-cache", "--format", format, "tree"];
+        let chunked = trls(&args, &dir);
+        let whole = trls(
+            &[&args[..], &["--baseline", baseline.to_str().unwrap()]].concat(),
+            &dir,
+        );
+        assert!(!chunked.stdout.is_empty(), "{}", stderr(&chunked));
+        assert_eq!(chunked.status.code(), whole.status.code());
+        assert!(
+            stdout(&chunked) == stdout(&whole),
+            "--format {format}: the chunked report differs"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

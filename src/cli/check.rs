@@ -381,7 +381,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
 
     // The plain text report, written as the records are judged (a chunk at a time),
     // so that no more than a chunk's texts and findings are held at once.
-    let streams = args.format == Format::Text
+    let streams = matches!(args.format, Format::Text | Format::Json | Format::Github)
         && !args.statistics
         && args.baseline.is_none()
         && args.write_baseline.is_none()
@@ -389,6 +389,9 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     if streams {
         let color = args.output_file.is_none() && color_stdout();
         let mut sink = Sink::open(args.output_file.as_deref())?;
+        // The JSON document's summary comes first: its diagnostics are held as
+        // text until the end (the output's size, not the records').
+        let mut json = Vec::new();
         let mut summary = render::Summary::default();
         let mut fixable = 0;
         let mut worst = None;
@@ -414,11 +417,18 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
                 fixable += usize::from(d.fix.as_ref().is_some_and(|f| f.safe));
                 worst = worst.max(Some(d.severity));
             }
-            sink.write(&render::text_diagnostics(
-                &reports,
-                &lookup,
-                TextOptions { color },
-            ))?;
+            match args.format {
+                Format::Json => json.extend(render::json_diagnostics(&reports, &lookup)),
+                Format::Github => sink.write(&render::github(&reports, &lookup))?,
+                _ => sink.write(&render::text_diagnostics(
+                    &reports,
+                    &lookup,
+                    TextOptions { color },
+                ))?,
+            }
+        }
+        if args.format == Format::Json {
+            sink.write(&render::json_document(&summary, &json))?;
         }
         let mut summary_line = render::summary_line(&summary);
         if fixable > 0 {
@@ -426,7 +436,8 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         }
         let fix_line = (mode == FixMode::Write)
             .then(|| format!("fixed {fixes} in {}", render::plural(fixed_files, "file")));
-        let inline_summary = args.output_file.is_none() && !args.quiet;
+        let inline_summary =
+            args.format == Format::Text && args.output_file.is_none() && !args.quiet;
         for line in fix_line.iter().chain([&summary_line]) {
             if inline_summary {
                 sink.write(&format!("{line}\n"))?;

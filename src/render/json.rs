@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{related, summary, FileReport, Files, Range};
+use super::{related, summary, FileReport, Files, Range, Summary};
 
 fn range_fields(v: &mut Value, r: Option<Range>) {
     let n = |f: fn(&Range) -> usize| r.as_ref().map_or(Value::Null, |r| f(r).into());
@@ -15,7 +15,13 @@ fn range_fields(v: &mut Value, r: Option<Range>) {
 }
 
 pub fn json<F: Files + ?Sized>(reports: &[FileReport], files: &F) -> String {
-    let s = summary(reports);
+    json_document(&summary(reports), &json_diagnostics(reports, files))
+}
+
+/// The diagnostics of these reports, each as it stands in the document's
+/// `diagnostics` list: a batch writes them a chunk of records at a time and holds
+/// only these texts, not the records' ([`json_document`] puts them together).
+pub fn json_diagnostics<F: Files + ?Sized>(reports: &[FileReport], files: &F) -> Vec<String> {
     let mut diagnostics = Vec::new();
     for report in reports {
         let source = report.checked.source();
@@ -54,17 +60,36 @@ pub fn json<F: Files + ?Sized>(reports: &[FileReport], files: &F) -> String {
                     .collect();
                 v["fix"] = json!({"title": fix.title, "edits": edits});
             }
-            diagnostics.push(v);
+            // Indented as the pretty printer indents an item of the list.
+            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+            diagnostics.push(text.replace('\n', "\n    "));
         }
     }
-    let doc = json!({
+    diagnostics
+}
+
+/// The JSON document: its summary, then the diagnostics (from [`json_diagnostics`]).
+pub fn json_document(s: &Summary, diagnostics: &[String]) -> String {
+    let head = json!({
         "version": 1,
         "summary": {"files": s.files, "errors": s.errors, "warnings": s.warnings,
                     "infos": s.infos, "hints": s.hints},
-        "diagnostics": diagnostics,
     });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
-    )
+    let head = serde_json::to_string_pretty(&head).unwrap_or_default();
+    let head = head.strip_suffix("\n}").unwrap_or(&head);
+    let mut out = String::with_capacity(
+        head.len() + diagnostics.iter().map(|d| d.len() + 6).sum::<usize>() + 32,
+    );
+    out.push_str(head);
+    if diagnostics.is_empty() {
+        out.push_str(",\n  \"diagnostics\": []\n}\n");
+        return out;
+    }
+    out.push_str(",\n  \"diagnostics\": [");
+    for (i, d) in diagnostics.iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        out.push_str(d);
+    }
+    out.push_str("\n  ]\n}\n");
+    out
 }

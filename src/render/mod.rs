@@ -17,7 +17,7 @@ use crate::engine::Checked;
 use crate::syntax::{LineIndex, Span};
 
 pub use self::github::github;
-pub use self::json::json;
+pub use self::json::{json, json_diagnostics, json_document};
 pub use self::sarif::sarif;
 pub use self::text::{plural, summary_line, text, text_diagnostics, TextOptions};
 
