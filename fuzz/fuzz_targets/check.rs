@@ -1,7 +1,9 @@
 //! Check arbitrary bytes as YAML and as JSON: never a panic, and every diagnostic's
 //! span, related span and fix edit lies inside the text on char boundaries. The
 //! schema's verdict on the tree itself (`syntax::instance`) is its verdict on the
-//! tree's `serde_json` copy.
+//! tree's `serde_json` copy. The language server's sectioned summary reader
+//! (`engine::summarize_sections`) gives exactly the whole record's summary
+//! (`engine::summarize`), spans included.
 #![no_main]
 
 use std::path::Path;
@@ -24,6 +26,13 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    let yaml = Path::new("fuzz.trial.yaml");
+    assert_eq!(
+        engine::summarize_sections(data, yaml),
+        engine::summarize(data, yaml),
+        "the sectioned summary differs on {:?}",
+        String::from_utf8_lossy(data)
+    );
     for name in ["fuzz.trial.yaml", "fuzz.trial.json"] {
         let checked = engine::check_bytes(data, Path::new(name), &config);
         let text = &checked.text;

@@ -151,6 +151,13 @@ pub struct State {
     /// Summaries of files on disk, to restore when a document closes (shared with
     /// the index while the file is not open).
     disk: HashMap<PathBuf, Arc<RecordSummary>>,
+    /// Counts every change of a file's entry other than by workspace indexing (a
+    /// watched-file event, an open document's summary, a close back to the disk);
+    /// `touched` holds the count at each file's last such change. Indexing that
+    /// started before such a change may have read the file before it, so it does
+    /// not replace that entry (see [`State::set_disk_summaries`]).
+    changes: u64,
+    touched: HashMap<PathBuf, u64>,
     /// Severities from the editor's settings (`trls.rules`), over `trls.toml`.
     overrides: HashMap<String, Option<Severity>>,
     /// trls.toml path → its configuration (or error).
@@ -171,6 +178,8 @@ impl State {
             roots: Vec::new(),
             index: SharedIndex::default(),
             disk: HashMap::new(),
+            changes: 0,
+            touched: HashMap::new(),
             overrides: HashMap::new(),
             configs: HashMap::new(),
             epoch: 0,
@@ -309,12 +318,14 @@ impl State {
     /// An open document's summary (it overrides the file on disk); `edit`: the index
     /// already holds a summary of this opening. Returns whether the index changed.
     pub fn set_open_summary(&mut self, path: &Path, summary: RecordSummary, edit: bool) -> bool {
+        self.touch(path);
         self.put(path, Some(Arc::new(summary)), edit)
     }
 
     /// A file on disk changed (`None`: it is gone). Returns whether the index changed,
     /// which it does only where the file is not open.
     pub fn set_disk_summary(&mut self, path: &Path, summary: Option<RecordSummary>) -> bool {
+        self.touch(path);
         let summary = summary.map(Arc::new);
         match &summary {
             Some(s) => self.disk.insert(path.to_path_buf(), s.clone()),
@@ -323,9 +334,22 @@ impl State {
         !self.is_open(path) && self.put(path, summary, false)
     }
 
-    /// Files on disk found by indexing the workspace, recorded under one lock of the
-    /// index. Returns whether the index changed.
-    pub fn set_disk_summaries(&mut self, found: Vec<(PathBuf, RecordSummary)>) -> bool {
+    fn touch(&mut self, path: &Path) {
+        self.changes += 1;
+        self.touched.insert(path.to_path_buf(), self.changes);
+    }
+
+    /// Where workspace indexing starts: pass it to [`State::set_disk_summaries`].
+    pub fn indexing_starts(&self) -> u64 {
+        self.changes
+    }
+
+    /// Files on disk found by indexing the workspace that started at `since` (see
+    /// [`State::indexing_starts`]), recorded under one lock of the index. A file
+    /// changed since then (an event of the file watcher, opened or closed in the
+    /// editor) keeps what that change recorded: indexing may have read it before.
+    /// Returns whether the index changed.
+    pub fn set_disk_summaries(&mut self, found: Vec<(PathBuf, RecordSummary)>, since: u64) -> bool {
         let open: std::collections::HashSet<PathBuf> = self
             .docs
             .values()
@@ -335,6 +359,9 @@ impl State {
         let mut index = write_index(&self.index);
         index.records.reserve(found.len());
         for (path, summary) in found {
+            if self.touched.get(&path).is_some_and(|&at| at > since) {
+                continue;
+            }
             let summary = Arc::new(summary);
             if !open.contains(&path) {
                 let same = index
@@ -363,6 +390,7 @@ impl State {
         if self.is_open(path) {
             return false;
         }
+        self.touch(path);
         let summary = self.disk.get(path).cloned().or(on_disk.map(Arc::new));
         self.put(path, summary, false)
     }

@@ -18,9 +18,9 @@ use crate::syntax::LineIndex;
 impl Backend {
     /// Index every record under the workspace folders, with work-done progress.
     pub(super) async fn index_workspace(&self) {
-        let (roots, progress) = {
+        let (roots, progress, since) = {
             let st = self.session.lock();
-            (st.roots.clone(), st.caps.progress)
+            (st.roots.clone(), st.caps.progress, st.indexing_starts())
         };
         if roots.is_empty() {
             return;
@@ -75,7 +75,7 @@ impl Backend {
             }
         }
         // One lock of the index for every record (not one per record).
-        self.session.lock().set_disk_summaries(summaries);
+        self.session.lock().set_disk_summaries(summaries, since);
         if let Some(bar) = bar {
             bar.finish_with_message(format!("{} records", found.len()))
                 .await;

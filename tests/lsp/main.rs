@@ -234,6 +234,109 @@ async fn indexes_the_workspace_with_progress_and_follows_watched_files() {
     assert_eq!(syms[0]["location"]["uri"], uri(&pb));
 }
 
+/// Files in memory whose first read of `held` returns its text of that moment, then
+/// waits for `release` before handing it over: workspace indexing holds an old
+/// text while the file changes.
+struct HeldFiles {
+    texts: std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, String>>,
+    held: std::path::PathBuf,
+    reading: std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    release: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+}
+
+impl trls::lsp::Files for HeldFiles {
+    fn read(&self, path: &std::path::Path) -> Option<Vec<u8>> {
+        let text = self.texts.lock().unwrap().get(path).cloned();
+        if path == self.held {
+            let (reading, release) = (
+                self.reading.lock().unwrap().take(),
+                self.release.lock().unwrap().take(),
+            );
+            if let (Some(reading), Some(release)) = (reading, release) {
+                let _ = reading.send(());
+                let _ = release.recv_timeout(std::time::Duration::from_secs(30));
+            }
+        }
+        text.map(String::into_bytes)
+    }
+
+    fn exists(&self, path: &std::path::Path) -> bool {
+        self.texts.lock().unwrap().contains_key(path)
+    }
+
+    fn records(&self, roots: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+        let mut found: Vec<_> = self
+            .texts
+            .lock()
+            .unwrap()
+            .keys()
+            .filter(|p| roots.iter().any(|r| p.starts_with(r)))
+            .filter(|p| trls::workspace::is_record(p))
+            .cloned()
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indexing_does_not_replace_a_file_changed_while_it_ran() {
+    let root = std::path::PathBuf::from("/nonexistent-trls-memory/held");
+    let path = root.join("a.trial.yaml");
+    let (reading, read_started) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel();
+    let files = std::sync::Arc::new(HeldFiles {
+        texts: std::sync::Mutex::new([(path.clone(), RECORD.to_string())].into()),
+        held: path.clone(),
+        reading: std::sync::Mutex::new(Some(reading)),
+        release: std::sync::Mutex::new(Some(released)),
+    });
+    let (mut c, _) =
+        Client::start_with(capabilities(false, false), Some(&root), files.clone()).await;
+    // Indexing has read the old text and holds it (the server's requests before it
+    // are answered meanwhile).
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "begin")
+        .await;
+    tokio::task::spawn_blocking(move || {
+        read_started.recv_timeout(std::time::Duration::from_secs(30))
+    })
+    .await
+    .unwrap()
+    .expect("indexing reads the record");
+    // The file changes (another id) and the watcher says so before indexing ends.
+    let new = RECORD.replace("id: NCT06853522", "id: NCT02442037");
+    files.texts.lock().unwrap().insert(path.clone(), new);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&path), "type": 2}]}),
+    )
+    .await;
+    let ids = |syms: &serde_json::Value| -> Vec<String> {
+        syms.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| s["name"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        seen = ids(&c.request("workspace/symbol", json!({"query": "NCT"})).await);
+        if seen == ["NCT02442037"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(seen, ["NCT02442037"], "the watched change is in the index");
+    // Indexing ends with its older read: the watched change stays.
+    release.send(()).unwrap();
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end")
+        .await;
+    let syms = c.request("workspace/symbol", json!({"query": "NCT"})).await;
+    assert_eq!(ids(&syms), ["NCT02442037"], "{syms}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_records_update_in_every_open_file() {
     let root = scratch("dup");
