@@ -475,9 +475,17 @@ impl Workspace {
     pub fn new(records: Vec<(PathBuf, RecordSummary)>) -> Workspace {
         let mut workspace = Workspace::with_capacity(records.len());
         for (path, summary) in records {
-            workspace.insert(&path, summary);
+            workspace.insert(path.into(), Workspace::summary(summary));
         }
         workspace
+    }
+
+    /// A record's summary as a batch workspace holds it: only what the cross-record
+    /// rules read (see [`RecordSummary::for_cross_record`]), shareable. Made where
+    /// the record is analyzed, so that a batch holds this and not the whole summary
+    /// until its workspace is built.
+    pub fn summary(summary: RecordSummary) -> std::sync::Arc<RecordSummary> {
+        std::sync::Arc::new(summary.for_cross_record())
     }
 
     /// An empty workspace with room for `n` records (no growth, so no moment with
@@ -489,9 +497,10 @@ impl Workspace {
         Workspace { index }
     }
 
-    /// Add a record's summary (replacing any earlier one of `path`).
-    pub fn insert(&mut self, path: &Path, summary: RecordSummary) {
-        self.index.insert(path, std::sync::Arc::new(summary));
+    /// Add a record's summary, made by [`Workspace::summary`] (replacing any
+    /// earlier one of `path`). The workspace shares the caller's `path`.
+    pub fn insert(&mut self, path: std::sync::Arc<Path>, summary: std::sync::Arc<RecordSummary>) {
+        self.index.insert_shared(path, summary);
     }
 
     /// The final diagnostics of the record at `path`: its single-record findings

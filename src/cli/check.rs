@@ -158,7 +158,8 @@ struct Fixed {
 
 /// One record to check: a file, or standard input under a name.
 struct Input {
-    path: PathBuf,
+    /// Shared with the cross-record phase's workspace (one copy of each path).
+    path: Arc<Path>,
     config: Arc<Config>,
     stdin: Option<Vec<u8>>,
 }
@@ -209,7 +210,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
             Vec::new()
         };
         let input = Input {
-            path,
+            path: path.into(),
             config,
             stdin: Some(bytes),
         };
@@ -230,7 +231,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
             .files
             .into_iter()
             .map(|(path, config)| Input {
-                path,
+                path: path.into(),
                 config,
                 stdin: None,
             })
@@ -272,13 +273,14 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     for p in &problems {
         note(&p.message);
     }
-    let fixes: usize = fixed.iter().map(|f| f.count).sum();
-    let fixed_files = fixed.iter().filter(|f| f.count > 0).count();
+    let fixes: usize = fixed.iter().map(|(_, f)| f.count).sum();
+    let fixed_files = fixed.iter().filter(|(_, f)| f.count > 0).count();
 
     if mode == FixMode::Show {
         let color = args.output_file.is_none() && color_stdout();
         let mut out = String::new();
-        for (input, f) in inputs.iter().zip(&fixed) {
+        for (i, f) in &fixed {
+            let input = &inputs[*i];
             if let Some((old, new)) = &f.change {
                 let name = input.path.display().to_string();
                 let name = name.strip_prefix("./").unwrap_or(&name);
@@ -300,10 +302,11 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     }
     // Standard input fixed: the fixed text is the output (as ruff does); the report
     // of what remains goes to stderr.
-    let stdin_fixed = match (&inputs[0].stdin, fixed.first()) {
-        (Some(_), Some(f)) if mode == FixMode::Write => Some(
-            f.change
-                .as_ref()
+    let stdin_fixed = match &inputs[0].stdin {
+        Some(_) if mode == FixMode::Write => Some(
+            fixed
+                .first()
+                .and_then(|(_, f)| f.change.as_ref())
                 .map(|(_, new)| new.clone())
                 .unwrap_or_else(|| {
                     analyzed
@@ -325,20 +328,24 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
     // The cross-record phase: every summary into the workspace (held once), then
     // each record judged, its findings kept as asked, and its text read back only
     // when a finding is reported (see `Texts`).
-    let mut workspace = engine::Workspace::with_capacity(analyzed.len() + context.len());
+    let records = analyzed.len() + context.len();
+    let mut workspace = engine::Workspace::with_capacity(records);
     let mut texts = Texts::default();
+    // Its full size at once: no growth while it fills.
+    texts.disk.reserve_exact(records);
     // In place: a second list of every record would be a second peak.
     let mut analyzed = analyzed;
     for (i, a) in &mut analyzed {
         let input = &inputs[*i];
-        workspace.insert(&input.path, std::mem::take(&mut a.summary));
-        texts.origins.insert(
-            &input.path,
-            match a.text.take() {
-                Some(t) => Origin::Kept(t),
-                None => Origin::Disk(a.hash),
-            },
-        );
+        if let Some(summary) = a.summary.take() {
+            workspace.insert(input.path.clone(), summary);
+        }
+        match a.text.take() {
+            Some(t) => {
+                texts.kept.insert(&input.path, t);
+            }
+            None => texts.disk.push((&input.path, a.hash)),
+        }
     }
     let strings = interner.freeze();
     // Unpacked as they are judged, a chunk at a time.
@@ -346,11 +353,15 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
         .into_iter()
         .map(|(i, a)| (&inputs[i], strings.unpack(a.packed)));
     for c in &mut context {
-        workspace.insert(&c.path, std::mem::take(&mut c.summary));
+        workspace.insert(
+            c.path.as_path().into(),
+            engine::Workspace::summary(std::mem::take(&mut c.summary)),
+        );
     }
-    for c in &context {
-        texts.origins.insert(&c.path, Origin::Disk(c.hash));
-    }
+    texts
+        .disk
+        .extend(context.iter().map(|c| (c.path.as_path(), c.hash)));
+    texts.seal();
     let workspace = workspace;
     let judge = |chunk: Vec<(&Input, Compact)>| -> Vec<FileReport> {
         chunk
@@ -359,7 +370,7 @@ pub fn check(args: CheckArgs) -> Result<i32, String> {
                 let mut diagnostics = workspace.judge(&input.path, compact, &input.config);
                 diagnostics.retain(keep);
                 FileReport {
-                    path: input.path.clone(),
+                    path: input.path.to_path_buf(),
                     checked: engine::Checked {
                         text: String::new(),
                         lines: LineIndex::new(""),
@@ -655,6 +666,9 @@ fn statistics(reports: &[FileReport], format: Format) -> Result<String, String> 
         .collect())
 }
 
+/// Records analyzed a chunk at a time (each chunk in parallel).
+const ANALYZE_CHUNK: usize = 4096;
+
 /// Records judged a chunk at a time when the report is written as it goes.
 const STREAM_CHUNK: usize = 512;
 
@@ -727,40 +741,51 @@ fn read_context(
     out
 }
 
-/// Where the text of a record of the run is had for its report.
-enum Origin {
-    /// On disk, as it was when judged if its bytes still hash to this.
-    Disk(u128),
-    /// Kept in memory (standard input, a fix run's text).
-    Kept(String),
-}
-
 /// The texts a report needs: of the files with findings, and of the files their
 /// related locations are in. Read again from disk, so that the run does not hold
 /// every record's text until the end.
 #[derive(Default)]
 struct Texts<'a> {
-    origins: std::collections::HashMap<&'a Path, Origin>,
+    /// The records whose text is on disk, with the hash of the bytes judged (the
+    /// text read again must still hash to it). Every record of the run is here: a
+    /// list sorted by path (see [`Texts::seal`]), searched, not a hash table, which
+    /// would take twice the room.
+    disk: Vec<(&'a Path, u128)>,
+    /// The texts kept in memory, which cannot be read again (standard input, a
+    /// fix run's).
+    kept: std::collections::HashMap<&'a Path, String>,
+}
+
+/// The order [`Texts::disk`] is sorted and searched in: the path's bytes.
+fn path_key(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 impl Texts<'_> {
+    /// Sort the records on disk for [`Texts::text`]'s search, once they are all in.
+    fn seal(&mut self) {
+        self.disk.sort_by(|a, b| path_key(a.0).cmp(path_key(b.0)));
+    }
+
     /// The text of `path` as it was judged; `None` when it cannot be read or has
     /// changed since.
     fn text(&self, path: &Path) -> Option<String> {
-        match self.origins.get(path)? {
-            Origin::Kept(t) => Some(t.clone()),
-            Origin::Disk(hash) => {
-                let bytes = std::fs::read(path).ok()?;
-                if trls::hash::hash128(&bytes) != *hash {
-                    return None;
-                }
-                // Lossily decoded, as the engine judged a file that is not UTF-8.
-                Some(
-                    String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                )
-            }
+        if let Some(t) = self.kept.get(path) {
+            return Some(t.clone());
         }
+        let at = self
+            .disk
+            .binary_search_by(|(p, _)| path_key(p).cmp(path_key(path)))
+            .ok()?;
+        let bytes = std::fs::read(path).ok()?;
+        if trls::hash::hash128(&bytes) != self.disk[at].1 {
+            return None;
+        }
+        // Lossily decoded, as the engine judged a file that is not UTF-8.
+        Some(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     }
 
     /// Give each report with findings its text, and read the other files its
@@ -911,14 +936,13 @@ struct Analyzed {
 }
 
 /// What a run holds of a record between its single-record checks and its report:
-/// its results packed (see [`Interner`]), its summary, and where its text is.
+/// its results packed (see [`Interner`]), its summary as the workspace will hold it
+/// (moved there when the cross-record phase begins), and where its text is.
 struct Held {
     packed: Packed,
-    summary: RecordSummary,
+    summary: Option<Arc<RecordSummary>>,
     hash: u128,
     text: Option<String>,
-    /// Its results encoded for the cache, when they are new there.
-    entry: Option<Vec<u8>>,
 }
 
 /// One input's outcome: analyzed or a problem, a problem that did not stop it (a
@@ -926,9 +950,11 @@ struct Held {
 /// answered.
 type Outcome = (Result<Analyzed, Problem>, Option<Problem>, Fixed, bool);
 
-/// An [`Outcome`] whose analysis is packed.
+/// An [`Outcome`] whose analysis is packed, with its results encoded for the cache
+/// when they are new there (written to the cache, and dropped, before the held
+/// records are kept).
 type HeldOutcome = (
-    Result<Held, Problem>,
+    Result<(Held, Option<Vec<u8>>), Problem>,
     Option<Problem>,
     Fixed,
     bool,
@@ -936,8 +962,9 @@ type HeldOutcome = (
 );
 
 /// The inputs analyzed (by their index), the problems met, and what the fixes did
-/// (one entry per input).
-type Analyses = (Vec<(usize, Held)>, Vec<Problem>, Vec<Fixed>);
+/// (by the input's index, for the inputs a fix changed or would change only: a
+/// run without fixes holds no entry per record).
+type Analyses = (Vec<(usize, Held)>, Vec<Problem>, Vec<(usize, Fixed)>);
 
 /// Read, fix (with `--fix`) and run the single-record checks of every file (in
 /// parallel; through the cache when there is one); files that cannot be read are
@@ -955,77 +982,79 @@ fn check_files(
         .stack_size(64 << 20)
         .build()
         .map_err(|e| e.to_string())?;
-    let slots: Vec<Option<Slot>> = inputs
-        .iter()
-        .map(|i| {
-            let store = store.as_mut()?;
-            i.stdin.is_none().then(|| store.slot(&i.path, &i.config))?
-        })
-        .collect();
-    let store_ref = store.as_deref();
-    let outcomes: Vec<HeldOutcome> = pool.install(|| {
-        inputs
-            .par_iter()
-            .zip(slots)
-            .map(|(i, slot)| {
-                let cached = |hash: u128| match store_ref?.get(slot.as_ref()?, hash)? {
-                    Cached::Compact(c) => Some(c),
-                    Cached::Summary(_) => None,
-                };
-                let (analyzed, problem, fixed, hit) = analyze_file(i, mode, cached);
-                let held = analyzed.map(|a| {
-                    let Analyzed {
-                        mut compact,
-                        hash,
-                        text,
-                    } = a;
-                    let entry = (slot.is_some() && !hit)
-                        .then(|| Store::encode_compact(&compact))
-                        .flatten();
-                    let summary = std::mem::take(&mut compact.summary);
-                    Held {
-                        packed: interner.pack(compact),
-                        summary,
-                        hash,
-                        text,
-                        entry,
-                    }
-                });
-                (held, problem, fixed, hit, slot)
-            })
-            .collect()
-    });
     let mut problems = Vec::new();
-    let mut fixed = Vec::with_capacity(inputs.len());
-    // `into_iter().enumerate().filter_map()` collects in place: no second list of
-    // every record while the first is read.
-    let analyzed: Vec<(usize, Held)> = outcomes
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, (outcome, problem, f, hit, slot))| {
+    let mut fixed = Vec::new();
+    // Exactly the room for every record: what is kept of each is pushed as its
+    // chunk is done.
+    let mut analyzed: Vec<(usize, Held)> = Vec::with_capacity(inputs.len());
+    // A chunk at a time, in parallel within the chunk: the outcomes (three times the
+    // size of what is kept of a record) are never held for every record at once.
+    for (n, chunk) in inputs.chunks(ANALYZE_CHUNK).enumerate() {
+        let slots: Vec<Option<Slot>> = chunk
+            .iter()
+            .map(|i| {
+                let store = store.as_mut()?;
+                i.stdin.is_none().then(|| store.slot(&i.path, &i.config))?
+            })
+            .collect();
+        let store_ref = store.as_deref();
+        let outcomes: Vec<HeldOutcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .zip(slots)
+                .map(|(i, slot)| {
+                    let cached = |hash: u128| match store_ref?.get(slot.as_ref()?, hash)? {
+                        Cached::Compact(c) => Some(c),
+                        Cached::Summary(_) => None,
+                    };
+                    let (analyzed, problem, fixed, hit) = analyze_file(i, mode, cached);
+                    let held = analyzed.map(|a| {
+                        let Analyzed {
+                            mut compact,
+                            hash,
+                            text,
+                        } = a;
+                        let entry = (slot.is_some() && !hit)
+                            .then(|| Store::encode_compact(&compact))
+                            .flatten();
+                        let summary =
+                            engine::Workspace::summary(std::mem::take(&mut compact.summary));
+                        let held = Held {
+                            packed: interner.pack(compact),
+                            summary: Some(summary),
+                            hash,
+                            text,
+                        };
+                        (held, entry)
+                    });
+                    (held, problem, fixed, hit, slot)
+                })
+                .collect()
+        });
+        for (j, (outcome, problem, f, hit, slot)) in outcomes.into_iter().enumerate() {
+            let i = n * ANALYZE_CHUNK + j;
             problems.extend(problem);
-            fixed.push(f);
+            if f.count > 0 || f.change.is_some() {
+                fixed.push((i, f));
+            }
             match outcome {
-                Ok(mut a) => {
+                Ok((a, entry)) => {
                     if hit {
                         stats.hits += 1;
                     } else {
                         stats.misses += 1;
                         if let (Some(store), Some(slot), Some(entry)) =
-                            (store.as_mut(), slot, a.entry.take())
+                            (store.as_mut(), slot, entry)
                         {
                             store.put_encoded(slot, a.hash, entry);
                         }
                     }
-                    Some((i, a))
+                    analyzed.push((i, a));
                 }
-                Err(p) => {
-                    problems.push(p);
-                    None
-                }
+                Err(p) => problems.push(p),
             }
-        })
-        .collect();
+        }
+    }
     Ok((analyzed, problems, fixed))
 }
 
@@ -1035,7 +1064,7 @@ fn check_files(
 /// that file only; so is a fix that cannot be written, and then the file is
 /// checked as it is.
 fn analyze_file(input: &Input, mode: FixMode, cached: impl Fn(u128) -> Option<Compact>) -> Outcome {
-    let (path, config) = (input.path.as_path(), &input.config);
+    let (path, config) = (&*input.path, &input.config);
     let bytes = match &input.stdin {
         Some(b) => b.clone(),
         None => match std::fs::read(path) {
@@ -1119,7 +1148,7 @@ mod tests {
         let inputs: Vec<Input> = [&kept, &gone]
             .into_iter()
             .map(|p| Input {
-                path: p.clone(),
+                path: p.as_path().into(),
                 config: config.clone(),
                 stdin: None,
             })

@@ -164,7 +164,7 @@ fn locations(s: &Snapshot, symbol: &Symbol) -> Vec<(Location, bool)> {
             .read_index()
             .records
             .iter()
-            .filter(|(path, _)| Some(*path) != this.as_ref())
+            .filter(|(path, _)| Some(&***path) != this.as_deref())
             .filter(|(_, summary)| {
                 summary
                     .id
@@ -173,7 +173,7 @@ fn locations(s: &Snapshot, symbol: &Symbol) -> Vec<(Location, bool)> {
                     .chain(&summary.related)
                     .any(|(t, _)| canon(t).as_deref() == Some(id.as_str()))
             })
-            .map(|(path, _)| path.clone())
+            .map(|(path, _)| path.to_path_buf())
             .collect();
         for path in &mentioning {
             if let Some((uri, text, syntax)) = s.text_of(path) {

@@ -366,7 +366,7 @@ impl State {
             if !open.contains(&path) {
                 let same = index
                     .records
-                    .get(&path)
+                    .get(path.as_path())
                     .is_some_and(|old| **old == *summary);
                 if same {
                     index.replace_same_ids(&path, summary.clone());

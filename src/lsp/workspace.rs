@@ -257,7 +257,7 @@ impl Backend {
                     let title = s.title.as_deref().unwrap_or("").to_lowercase();
                     query.is_empty() || id.contains(&query) || title.contains(&query)
                 })
-                .map(|(p, s)| (p.clone(), s.clone()))
+                .map(|(p, s)| (p.to_path_buf(), s.clone()))
                 .collect();
             drop(index);
             found.sort_by(|a, b| a.0.cmp(&b.0));

@@ -253,8 +253,8 @@ impl Backend {
         let mut paths: Vec<PathBuf> = read_index(&index)
             .records
             .keys()
-            .filter(|p| !open.contains_key(*p) && st.roots.iter().any(|r| p.starts_with(r)))
-            .cloned()
+            .filter(|p| !open.contains_key(&***p) && st.roots.iter().any(|r| p.starts_with(r)))
+            .map(|p| p.to_path_buf())
             .collect();
         paths.sort();
         Closed {

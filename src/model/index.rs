@@ -153,6 +153,27 @@ impl RecordSummary {
             && texts(&self.related).eq(texts(&other.related))
     }
 
+    /// Only what the cross-record rules read (`rules::workspace`): the ids and
+    /// related ids with their spans, without the title (which only an editor's
+    /// workspace symbols show), and no room reserved beyond the lists' lengths. A
+    /// batch holds one per record until its cross-record phase.
+    pub fn for_cross_record(self) -> RecordSummary {
+        let RecordSummary {
+            id,
+            mut secondary,
+            mut related,
+            ..
+        } = self;
+        secondary.shrink_to_fit();
+        related.shrink_to_fit();
+        RecordSummary {
+            id,
+            title: None,
+            secondary,
+            related,
+        }
+    }
+
     pub fn build(root: &Node) -> RecordSummary {
         let mut summary = RecordSummary {
             title: root.get("title").and_then(Node::text).map(String::from),

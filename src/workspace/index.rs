@@ -7,9 +7,15 @@
 //! summary touches that record only. An update (`insert`, `remove`) costs O(ids of
 //! that record), never a scan of the workspace: removal finds the id entries to
 //! drop through the removed summary's own ids.
+//!
+//! A record's path is held once, behind an `Arc`, however many maps name it (its
+//! summary's entry and each of its id entries), and an id entry holds exactly the
+//! records filed under it: a batch of 100,000 records keeps one path each, not three
+//! (see docs/decisions.md, "Batch memory").
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::ids;
@@ -23,11 +29,11 @@ pub fn canonical(id: &str) -> Option<String> {
 #[derive(Clone, Debug, Default)]
 pub struct WorkspaceIndex {
     /// Canonical primary id → the records that have it as `id`.
-    pub primary: HashMap<String, Vec<PathBuf>>,
+    pub primary: HashMap<Box<str>, Vec<Arc<Path>>>,
     /// Canonical id → the records that list it in `secondary_ids` (type REGISTRY).
-    pub secondary: HashMap<String, Vec<PathBuf>>,
-    /// Record → its summary.
-    pub records: HashMap<PathBuf, Arc<RecordSummary>>,
+    pub secondary: HashMap<Box<str>, Vec<Arc<Path>>>,
+    /// Record → its summary (the key is the one copy of the record's path).
+    pub records: HashMap<Arc<Path>, Arc<RecordSummary>>,
 }
 
 /// The canonical ids a summary files itself under: its `id`, then its secondary ids.
@@ -41,10 +47,21 @@ fn keys(summary: &RecordSummary) -> (Option<String>, Vec<String>) {
     (primary, secondary)
 }
 
+/// File `path` under `key`. A new entry holds room for its one record only (a
+/// vector's first push reserves four): most ids name one record.
+fn file(map: &mut HashMap<Box<str>, Vec<Arc<Path>>>, key: String, path: &Arc<Path>) {
+    match map.entry(key.into_boxed_str()) {
+        Entry::Occupied(mut e) => e.get_mut().push(path.clone()),
+        Entry::Vacant(e) => {
+            e.insert(vec![path.clone()]);
+        }
+    }
+}
+
 /// Drop `path` from the entry of `key` (and the entry once it is empty).
-fn unfile(map: &mut HashMap<String, Vec<PathBuf>>, key: &str, path: &Path) {
+fn unfile(map: &mut HashMap<Box<str>, Vec<Arc<Path>>>, key: &str, path: &Path) {
     if let Some(paths) = map.get_mut(key) {
-        paths.retain(|p| p != path);
+        paths.retain(|p| **p != *path);
         if paths.is_empty() {
             map.remove(key);
         }
@@ -62,18 +79,26 @@ impl WorkspaceIndex {
 
     /// Record `path` with `summary` (replacing what it had).
     pub fn insert(&mut self, path: &Path, summary: Arc<RecordSummary>) {
-        self.remove(path);
+        // The path's one copy: the one already held when the record is replaced.
+        let path = match self.records.get_key_value(path) {
+            Some((p, _)) => p.clone(),
+            None => Arc::from(path),
+        };
+        self.insert_shared(path, summary);
+    }
+
+    /// [`WorkspaceIndex::insert`] with the path as the caller holds it already, so
+    /// that the index shares the caller's copy rather than making its own.
+    pub fn insert_shared(&mut self, path: Arc<Path>, summary: Arc<RecordSummary>) {
+        self.remove(&path);
         let (primary, secondary) = keys(&summary);
         if let Some(c) = primary {
-            self.primary.entry(c).or_default().push(path.to_path_buf());
+            file(&mut self.primary, c, &path);
         }
         for c in secondary {
-            self.secondary
-                .entry(c)
-                .or_default()
-                .push(path.to_path_buf());
+            file(&mut self.secondary, c, &path);
         }
-        self.records.insert(path.to_path_buf(), summary);
+        self.records.insert(path, summary);
     }
 
     /// Replace the summary of a record already recorded under the same ids (only
@@ -108,12 +133,13 @@ impl WorkspaceIndex {
         &'s self,
         canonical: &str,
         except: &'s Path,
-    ) -> impl Iterator<Item = &'s PathBuf> {
+    ) -> impl Iterator<Item = &'s Path> {
         self.primary
             .get(canonical)
             .into_iter()
             .flatten()
-            .filter(move |p| p.as_path() != except)
+            .map(|p| &**p)
+            .filter(move |p| *p != except)
     }
 
     /// Records (other than `except`) that list this canonical id as a secondary id.
@@ -121,12 +147,13 @@ impl WorkspaceIndex {
         &'s self,
         canonical: &str,
         except: &'s Path,
-    ) -> impl Iterator<Item = &'s PathBuf> {
+    ) -> impl Iterator<Item = &'s Path> {
         self.secondary
             .get(canonical)
             .into_iter()
             .flatten()
-            .filter(move |p| p.as_path() != except)
+            .map(|p| &**p)
+            .filter(move |p| *p != except)
     }
 }
 
@@ -134,6 +161,7 @@ impl WorkspaceIndex {
 mod tests {
     use super::*;
     use crate::syntax::Span;
+    use std::path::PathBuf;
 
     fn summary(id: &str, secondary: &[&str]) -> Arc<RecordSummary> {
         Arc::new(RecordSummary {
@@ -148,7 +176,10 @@ mod tests {
     }
 
     fn ids_of(index: &WorkspaceIndex, id: &str) -> Vec<PathBuf> {
-        let mut found: Vec<PathBuf> = index.with_id(id, Path::new("/none")).cloned().collect();
+        let mut found: Vec<PathBuf> = index
+            .with_id(id, Path::new("/none"))
+            .map(Path::to_path_buf)
+            .collect();
         found.sort();
         found
     }
@@ -179,6 +210,19 @@ mod tests {
         // Removing what is not there changes nothing.
         assert!(index.remove(a).is_none());
         assert_eq!(index.records.len(), 1);
+    }
+
+    #[test]
+    fn a_records_path_is_held_once_and_shared_by_its_id_entries() {
+        let mut index = WorkspaceIndex::default();
+        let a = Path::new("/a");
+        index.insert(a, summary("NCT00000001", &["NCT00000009"]));
+        index.insert(a, summary("NCT00000002", &["NCT00000008"]));
+        let (key, _) = index.records.get_key_value(a).unwrap();
+        // The record's entry and its two id entries: one allocation.
+        assert_eq!(Arc::strong_count(key), 3);
+        assert!(Arc::ptr_eq(key, &index.primary["NCT00000002"][0]));
+        assert_eq!(index.primary["NCT00000002"].capacity(), 1);
     }
 
     #[test]
