@@ -730,9 +730,6 @@ impl Reader<'_> {
     }
 }
 
-/// The entries of a cache file written by this build, still encoded; `None` for
-/// anything else (another build, another layout, a torn file). An entry damaged
-/// inside is found when it is decoded ([`Store::get`]).
 /// One entry's results, if the bytes are a whole entry.
 fn decode_entry(bytes: &[u8]) -> Option<Cached> {
     let mut r = Reader {
@@ -762,6 +759,9 @@ pub fn decode_untrusted(bytes: &[u8]) -> usize {
     whole + usize::from(decode_entry(bytes).is_some())
 }
 
+/// The entries of a cache file written by this build, still encoded; `None` for
+/// anything else (another build, another layout, a torn file). An entry damaged
+/// inside is found when it is decoded ([`Store::get`]).
 fn decode(bytes: &[u8], binary: u128) -> Option<HashMap<String, (u128, Vec<u8>)>> {
     let mut r = Reader {
         bytes,

@@ -161,7 +161,7 @@ pub fn analyze_compact(bytes: &[u8], path: Option<&Path>, config: &Config) -> Co
         .parsed
         .comments
         .iter()
-        .any(rules::suppress::is_directive)
+        .any(crate::syntax::Comment::is_directive)
     {
         Suppressions::parse(text, &local.parsed.comments, &LineIndex::new(text))
     } else {

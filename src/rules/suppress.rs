@@ -31,12 +31,6 @@ pub struct Suppressions {
     pub line_starts: Vec<usize>,
 }
 
-/// Whether a comment is a `trls:` directive (cheap: tells a batch whether a record
-/// needs its line index for suppressions at all).
-pub fn is_directive(comment: &Comment) -> bool {
-    comment.is_directive()
-}
-
 impl Suppressions {
     /// The suppressions of a record's comments.
     pub fn parse(text: &str, comments: &[Comment], lines: &LineIndex) -> Suppressions {

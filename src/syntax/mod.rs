@@ -300,7 +300,8 @@ pub struct IgnoreDirective<'c> {
 }
 
 impl Comment {
-    /// Whether the comment is a `trls:` directive of any kind.
+    /// Whether the comment is a `trls:` directive of any kind (cheap: tells a batch
+    /// whether a record needs its line index for suppressions at all).
     pub fn is_directive(&self) -> bool {
         self.text.trim().starts_with("trls:")
     }

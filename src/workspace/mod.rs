@@ -162,10 +162,7 @@ impl Configs {
     /// The canonical folder of `file` (its parent, `.` when it has none), resolved
     /// once per folder; the folder itself when it cannot be resolved.
     fn canonical_dir(&mut self, file: &Path) -> PathBuf {
-        let dir = match file.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = folder_of(file);
         if let Some(c) = self.dirs.get(dir) {
             return c.clone();
         }
@@ -480,13 +477,17 @@ fn relative_to(path: &Path, base: &Path) -> PathBuf {
 /// An absolute form of `path` with its folder resolved and its own name kept (a
 /// link is not replaced by its target).
 pub fn absolute(path: &Path) -> PathBuf {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    match (std::fs::canonicalize(dir), path.file_name()) {
+    match (std::fs::canonicalize(folder_of(path)), path.file_name()) {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => path.to_path_buf(),
+    }
+}
+
+/// The folder a file is in: its parent, `.` when it has none.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 
